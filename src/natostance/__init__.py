@@ -1,0 +1,30 @@
+"""NATO-Stance: a versioned stance/claim dataset of NATO–Russia–US news, its annotation campaign and benchmark.
+
+The public API is imported lazily, so ``import natostance`` stays cheap and the optional parts
+(Label Studio client, baselines) only load when used. The CLI verbs mirror these functions.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from natostance._version import DATASET_VERSION, SCHEMA_VERSION, __version__
+
+# public name -> "module:attribute"
+_API = {
+    "build": "natostance.build:build",
+    "validate": "natostance.validate:validate",
+    "read_config": "natostance.parquet_io:read_config",
+    "labels": "natostance.labels:labels",
+}
+
+__all__ = ["DATASET_VERSION", "SCHEMA_VERSION", "__version__", *_API]
+
+
+def __getattr__(name: str) -> Any:
+    target = _API.get(name)
+    if target is None:
+        raise AttributeError(f"module 'natostance' has no attribute {name!r}")
+    module, attr = target.split(":")
+    return getattr(import_module(module), attr)

@@ -1,0 +1,3 @@
+from natostance.cli import main
+
+main()

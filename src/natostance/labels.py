@@ -1,0 +1,63 @@
+"""Read the label file (``schemas/labels.schema.json``), the only source of every label set.
+
+Nothing else in the package spells a label list out; everything asks this module.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+LABELS_FILE = "labels.schema.json"
+LABELS_URI = "urn:natostance:schemas:labels"
+
+
+def schema_dir() -> Path:
+    """The ``schemas/`` folder: packaged as ``natostance/_schemas`` in a wheel, the repo's own in a checkout."""
+    packaged = Path(__file__).with_name("_schemas")
+    if (packaged / LABELS_FILE).is_file():
+        return packaged
+    repo = Path(__file__).resolve().parents[2] / "schemas"
+    if (repo / LABELS_FILE).is_file():
+        return repo
+    raise FileNotFoundError(f"cannot find {LABELS_FILE} in {packaged} or {repo}")
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict[str, Any]:
+    """Load one JSON Schema file from ``schemas/`` by file name."""
+    return json.loads((schema_dir() / name).read_text(encoding="utf-8"))
+
+
+def label_defs() -> dict[str, Any]:
+    return load_schema(LABELS_FILE)["$defs"]
+
+
+def labels(kind: str) -> tuple[str, ...]:
+    """The ordered label names of one set: ``labels("stance") == ("favor", "against", "neutral", "none")``."""
+    defs = label_defs()
+    if kind not in defs:
+        raise KeyError(f"no label set {kind!r} in {LABELS_FILE}; known: {', '.join(sorted(defs))}")
+    return tuple(defs[kind]["enum"])
+
+
+def titles(kind: str) -> dict[str, str]:
+    """Display names of one label set (falls back to the label itself)."""
+    d = label_defs()[kind]
+    return {v: d.get("x-titles", {}).get(v, v) for v in d["enum"]}
+
+
+def descriptions(kind: str) -> dict[str, str]:
+    d = label_defs()[kind]
+    return {v: d.get("x-descriptions", {}).get(v, "") for v in d["enum"]}
+
+
+def labels_version() -> str:
+    return str(load_schema(LABELS_FILE)["x-labels-version"])
+
+
+def label_ref(kind: str) -> str:
+    """The ``$ref`` a record schema uses to point at one label set."""
+    return f"{LABELS_URI}#/$defs/{kind}"
