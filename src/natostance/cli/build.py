@@ -2,8 +2,46 @@
 
 from __future__ import annotations
 
+import json
+import sys
+
 import click
+
+from natostance._version import DATASET_VERSION
 
 
 def register(cli: click.Group) -> None:
     """Attach the builder verbs to the main command."""
+
+    @cli.command("build")
+    @click.argument("raw_dir", type=click.Path(file_okay=False))
+    @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Dataset folder to write.")
+    @click.option("--dataset-version", default=DATASET_VERSION, show_default=True, help="Version stamped on the data.")
+    @click.option("--allow-changed", is_flag=True, help="Accept raw files whose SHA-256 differs from sources.yaml.")
+    @click.option("--keep-going", is_flag=True, help="Skip bad files and write rejects.jsonl instead of failing.")
+    @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+    @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+    def build_cmd(raw_dir, out_dir, dataset_version, allow_changed, keep_going, progress, as_json):
+        """Build the dataset from a folder of raw articles (any of the supported formats).
+
+        Example: natostance build dataset/raw --out dataset
+        """
+        from natostance.build import BuildOptions, build
+
+        progress = sys.stderr.isatty() if progress is None else progress
+        opts = BuildOptions(dataset_version, allow_changed, keep_going, progress)
+        report = build(raw_dir, out_dir, opts)
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if as_json else report.summary())
+
+    @cli.command("validate")
+    @click.argument("dataset_dir", type=click.Path(file_okay=False))
+    @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+    def validate_cmd(dataset_dir, as_json):
+        """Check a built dataset folder: hashes, schemas, offsets, splits. Exit 1 listing every problem.
+
+        Example: natostance validate dataset
+        """
+        from natostance.validate import validate
+
+        report = validate(dataset_dir)
+        click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.summary())

@@ -1,0 +1,118 @@
+"""Record contracts: the JSON Schemas in ``schemas/`` are the one source of each config's fields.
+
+From a record schema this module derives the validator (every row is validated at build time), the
+pyarrow schema (types from JSON types plus ``x-arrow`` hints, field descriptions as metadata) and the
+Hugging Face ``features`` declared in the dataset card. Nothing is inferred from rows.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import jsonschema_rs
+import pyarrow as pa
+
+from natostance import labels as L
+
+CONFIGS: dict[str, str] = {"articles": "articles.schema.json", "sentences": "sentences.schema.json"}
+
+_ARROW_HINTS = {"large_string": pa.large_string(), "int32": pa.int32(), "int64": pa.int64(), "date32": pa.date32()}
+_ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(), "number": pa.float64()}
+_HF_DTYPES = {pa.string(): "string", pa.large_string(): "large_string", pa.int32(): "int32", pa.int64(): "int64",
+              pa.bool_(): "bool", pa.date32(): "date32", pa.float64(): "float64"}
+
+
+def record_schema(config: str) -> dict[str, Any]:
+    if config not in CONFIGS:
+        raise KeyError(f"unknown config {config!r}; known: {', '.join(CONFIGS)}")
+    return L.load_schema(CONFIGS[config])
+
+
+@lru_cache(maxsize=1)
+def _registry() -> jsonschema_rs.Registry:
+    resources = []
+    for path in sorted(L.schema_dir().glob("*.schema.json")):
+        schema = L.load_schema(path.name)
+        if "$id" in schema:
+            resources.append((schema["$id"], schema))
+    return jsonschema_rs.Registry(resources)
+
+
+@lru_cache(maxsize=None)
+def validator(schema_file: str) -> Any:
+    """A compiled 2020-12 validator for one schema file of ``schemas/`` (label ``$ref`` resolved)."""
+    return jsonschema_rs.validator_for(L.load_schema(schema_file), registry=_registry(), validate_formats=True)
+
+
+def row_errors(config: str, row: dict[str, Any]) -> list[str]:
+    """Every way a row breaks its schema, as ``field: message`` strings (empty when valid)."""
+    v = validator(CONFIGS[config])
+    if v.is_valid(row):
+        return []
+    return [f"{'/'.join(map(str, e.instance_path)) or '(row)'}: {e.message}" for e in v.iter_errors(row)]
+
+
+def _resolve(prop: dict[str, Any]) -> dict[str, Any]:
+    ref = prop.get("$ref")
+    if ref and ref.startswith(L.LABELS_URI):
+        return {**L.label_defs()[ref.rsplit("/", 1)[1]], **{k: v for k, v in prop.items() if k != "$ref"}}
+    return prop
+
+
+def _nullable(prop: dict[str, Any]) -> bool:
+    t = prop.get("type")
+    return (isinstance(t, list) and "null" in t) or None in prop.get("enum", ())
+
+
+def arrow_type(prop: dict[str, Any]) -> pa.DataType:
+    prop = _resolve(prop)
+    if "x-arrow" in prop:
+        return _ARROW_HINTS[prop["x-arrow"]]
+    t = prop.get("type", "string")
+    t = next(x for x in t if x != "null") if isinstance(t, list) else t
+    if t == "array":
+        return pa.list_(arrow_type(prop["items"]))
+    if t == "object":
+        return pa.struct([pa.field(n, arrow_type(p), nullable=_nullable(p)) for n, p in prop["properties"].items()])
+    return _ARROW_TYPES[t]
+
+
+def arrow_schema(config: str, metadata: dict[str, str] | None = None) -> pa.Schema:
+    """The Parquet schema of a config, with field descriptions and sorted key-value metadata."""
+    props = record_schema(config)["properties"]
+    fields = [
+        pa.field(name, arrow_type(p), nullable=_nullable(p), metadata={"description": p.get("description", "")})
+        for name, p in props.items()
+    ]
+    return pa.schema(fields, metadata=dict(sorted((metadata or {}).items())))
+
+
+def hf_feature(prop: dict[str, Any]) -> Any:
+    """A field's type in the dataset card's ``dataset_info.features`` spelling."""
+    resolved = _resolve(prop)
+    if resolved.get("x-hf") == "class_label":
+        return {"class_label": {"names": {str(i): n for i, n in enumerate(resolved["enum"])}}}
+    typ = arrow_type(prop)
+    if pa.types.is_list(typ):
+        item = resolved["items"]
+        inner = hf_feature(item)
+        if isinstance(inner, str):
+            return {"list": inner}
+        return {"list": [{"name": n, **_named(p)} for n, p in item["properties"].items()]} if "properties" in item else {"list": inner}
+    return _HF_DTYPES[typ]
+
+
+def _named(prop: dict[str, Any]) -> dict[str, Any]:
+    feat = hf_feature(prop)
+    if isinstance(feat, dict) and "list" in feat:
+        return feat
+    return {"dtype": feat}
+
+
+def hf_features(config: str) -> list[dict[str, Any]]:
+    return [{"name": name, **_named(p)} for name, p in record_schema(config)["properties"].items()]
+
+
+def key(config: str) -> list[str]:
+    return list(record_schema(config)["x-key"])

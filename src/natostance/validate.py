@@ -1,0 +1,117 @@
+"""``validate(dataset_dir)``: check a built dataset folder and report every problem at once.
+
+Checks: every file in the manifest is present with its SHA-256; no unlisted data files; each config's
+Parquet schema is the one derived from its JSON Schema; every row validates; keys are unique and sorted;
+every sentence is ``text[start:end]`` of its article, in order, within its article's split.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from natostance import records
+from natostance.errors import InputError, ManyErrors
+from natostance.manifest import MANIFEST, load_manifest
+from natostance.parquet_io import read_config
+
+
+@dataclass
+class ValidationReport:
+    dataset_dir: str
+    dataset_version: str
+    rows: dict[str, int] = field(default_factory=dict)
+    files_checked: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"dataset_dir": self.dataset_dir, "dataset_version": self.dataset_version, "valid": True,
+                "rows": self.rows, "files_checked": self.files_checked}
+
+    def summary(self) -> str:
+        rows = ", ".join(f"{c} {n}" for c, n in self.rows.items())
+        return f"{self.dataset_dir}: valid (dataset {self.dataset_version}; {self.files_checked} files; rows: {rows})"
+
+
+def _check_files(root: Path, manifest: dict[str, Any], errors: list[str]) -> int:
+    listed = manifest.get("files", {})
+    for rel, entry in sorted(listed.items()):
+        path = root / rel
+        if not path.is_file():
+            errors.append(f"{rel}: listed in {MANIFEST} but missing")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+            errors.append(f"{rel}: SHA-256 differs from {MANIFEST} (file changed after the build)")
+    for config in records.CONFIGS:
+        for path in sorted((root / "data" / config).glob("*.parquet")):
+            rel = path.relative_to(root).as_posix()
+            if rel not in listed:
+                errors.append(f"{rel}: data file not listed in {MANIFEST}")
+    return len(listed)
+
+
+def _check_config(root: Path, config: str, errors: list[str]) -> list[dict[str, Any]]:
+    expected = records.arrow_schema(config)
+    for path in sorted((root / "data" / config).glob("*.parquet")):
+        got = pq.read_schema(path)
+        for f in expected:
+            if f.name not in got.names:
+                errors.append(f"{path.name} ({config}): column '{f.name}' missing")
+            elif got.field(f.name).type != f.type:
+                errors.append(f"{path.name} ({config}): column '{f.name}' is {got.field(f.name).type}, expected {f.type}")
+        split = path.name.split("-")[0]
+        bad = pq.read_table(path, columns=["split"]).column("split").to_pylist()
+        if any(s != split for s in bad):
+            errors.append(f"{path.name} ({config}): holds rows of another split than '{split}'")
+    rows = read_config(root, config)
+    key = records.key(config)[0]
+    ids = [r[key] for r in rows]
+    if len(set(ids)) != len(ids):
+        errors.append(f"{config}: duplicate {key}s")
+    for row in rows:
+        errors += [f"{config} {row.get(key)}: {e}" for e in records.row_errors(config, row)]
+    return rows
+
+
+def _check_sentences(articles: list[dict], sentences: list[dict], errors: list[str]) -> None:
+    by_id = {a["article_id"]: a for a in articles}
+    counts: dict[str, int] = {}
+    last: dict[str, tuple[int, int]] = {}
+    for s in sentences:
+        sid, art = s["sentence_id"], by_id.get(s["article_id"])
+        if art is None:
+            errors.append(f"sentence {sid}: article {s['article_id']} not in articles")
+            continue
+        if not 0 <= s["start"] < s["end"] <= len(art["text"]):
+            errors.append(f"sentence {sid}: offsets {s['start']}..{s['end']} outside 0..{len(art['text'])}")
+        elif art["text"][s["start"]:s["end"]] != s["text"]:
+            errors.append(f"sentence {sid}: text differs from article text[{s['start']}:{s['end']}]")
+        if s["split"] != art["split"]:
+            errors.append(f"sentence {sid}: split {s['split']} but its article is in {art['split']}")
+        prev_index, prev_end = last.get(s["article_id"], (-1, 0))
+        if s["index"] != prev_index + 1 or s["start"] < prev_end:
+            errors.append(f"sentence {sid}: index {s['index']} out of order or overlapping the previous sentence")
+        last[s["article_id"]] = (s["index"], s["end"])
+        counts[s["article_id"]] = counts.get(s["article_id"], 0) + 1
+    for a in articles:
+        if counts.get(a["article_id"], 0) != a["n_sentences"]:
+            errors.append(f"article {a['article_id']}: n_sentences {a['n_sentences']} but "
+                          f"{counts.get(a['article_id'], 0)} sentence rows")
+
+
+def validate(dataset_dir: str | Path) -> ValidationReport:
+    root = Path(dataset_dir)
+    if not (root / MANIFEST).is_file():
+        raise InputError(str(root), f"no {MANIFEST}: not a built dataset folder (run natostance build)")
+    manifest = load_manifest(root)
+    errors: list[str] = []
+    report = ValidationReport(str(root), manifest.get("dataset_version", "?"))
+    report.files_checked = _check_files(root, manifest, errors)
+    tables = {c: _check_config(root, c, errors) for c in records.CONFIGS}
+    _check_sentences(tables["articles"], tables["sentences"], errors)
+    if errors:
+        raise ManyErrors(errors, f"{root}: {len(errors)} problem(s)")
+    report.rows = {c: len(rows) for c, rows in tables.items()}
+    return report
