@@ -118,7 +118,7 @@ def rejoin_broken_paragraphs(blocks: list[str], counts: Counter) -> list[str]:
 
 
 def _key(block: str) -> str:
-    return block[:60].casefold()
+    return block[:32].casefold()
 
 
 def drop_duplicates(blocks: list[str], counts: Counter) -> list[str]:

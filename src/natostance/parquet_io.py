@@ -122,7 +122,12 @@ def read_table(dataset_dir: Path | str, config: str, split: str | None = None) -
 
 def read_config(dataset_dir: Path | str, config: str, split: str | None = None) -> list[dict[str, Any]]:
     """All rows of a config (or one split) as dicts, in key order; dates as ISO strings."""
-    rows = read_table(dataset_dir, config, split).to_pylist()
+    return rows_of(read_table(dataset_dir, config, split))
+
+
+def rows_of(table: pa.Table) -> list[dict[str, Any]]:
+    """Table rows as JSON-ready dicts (dates as ISO strings), the shape the row schemas validate."""
+    rows = table.to_pylist()
     for row in rows:
         for k, v in row.items():
             if isinstance(v, date):

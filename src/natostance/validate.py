@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from natostance import records
 from natostance.errors import InputError, ManyErrors
 from natostance.manifest import MANIFEST, load_manifest
-from natostance.parquet_io import read_config
+from natostance.parquet_io import rows_of
 
 
 @dataclass
@@ -54,19 +55,27 @@ def _check_files(root: Path, manifest: dict[str, Any], errors: list[str]) -> int
 
 def _check_config(root: Path, config: str, errors: list[str]) -> list[dict[str, Any]]:
     expected = records.arrow_schema(config)
+    tables = []
     for path in sorted((root / "data" / config).glob("*.parquet")):
-        got = pq.read_schema(path)
+        rel = path.relative_to(root).as_posix()
+        try:
+            table = pq.read_table(path)
+        except (pa.ArrowException, OSError) as exc:
+            errors.append(f"{rel}: not a readable Parquet file ({exc})")
+            continue
         for f in expected:
-            if f.name not in got.names:
-                errors.append(f"{path.name} ({config}): column '{f.name}' missing")
-            elif got.field(f.name).type != f.type:
-                errors.append(f"{path.name} ({config}): column '{f.name}' is {got.field(f.name).type}, expected {f.type}")
+            if f.name not in table.schema.names:
+                errors.append(f"{rel}: column '{f.name}' missing")
+            elif table.schema.field(f.name).type != f.type:
+                errors.append(f"{rel}: column '{f.name}' is {table.schema.field(f.name).type}, expected {f.type}")
         split = path.name.split("-")[0]
-        bad = pq.read_table(path, columns=["split"]).column("split").to_pylist()
-        if any(s != split for s in bad):
-            errors.append(f"{path.name} ({config}): holds rows of another split than '{split}'")
-    rows = read_config(root, config)
+        if "split" in table.schema.names and any(s != split for s in table.column("split").to_pylist()):
+            errors.append(f"{rel}: holds rows of another split than '{split}'")
+        tables.append(table.select(expected.names).cast(expected) if table.schema.names == expected.names else None)
+    if not tables or any(t is None for t in tables):
+        return []
     key = records.key(config)[0]
+    rows = rows_of(pa.concat_tables(tables).sort_by(key))
     ids = [r[key] for r in rows]
     if len(set(ids)) != len(ids):
         errors.append(f"{config}: duplicate {key}s")
@@ -110,7 +119,8 @@ def validate(dataset_dir: str | Path) -> ValidationReport:
     report = ValidationReport(str(root), manifest.get("dataset_version", "?"))
     report.files_checked = _check_files(root, manifest, errors)
     tables = {c: _check_config(root, c, errors) for c in records.CONFIGS}
-    _check_sentences(tables["articles"], tables["sentences"], errors)
+    if tables["articles"]:
+        _check_sentences(tables["articles"], tables["sentences"], errors)
     if errors:
         raise ManyErrors(errors, f"{root}: {len(errors)} problem(s)")
     report.rows = {c: len(rows) for c, rows in tables.items()}

@@ -18,10 +18,11 @@ def _split(value: object) -> list[str]:
 def read(text: str, where: str, sha: str) -> RawArticle:
     import trafilatura  # imported here: plain-text builds never pay for lxml
 
-    doc = trafilatura.bare_extraction(
-        text, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True, as_dict=True
+    found = trafilatura.bare_extraction(
+        text, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )
-    body = (doc or {}).get("text") or ""
+    doc = found.as_dict() if found is not None else {}
+    body = doc.get("text") or ""
     blocks = [b for b in body.split("\n") if b.strip()]
     if not blocks:
         raise InputError(where, "HTML page in which no main text was found")

@@ -1,0 +1,91 @@
+"""Readers and format detection: content decides the format; bad bytes give one clear error."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from natostance.document import Rejected
+from natostance.errors import InputError
+from natostance.sources import detect_format, read_bytes
+from natostance.sources.decode import decode
+
+WP = {"title": {"rendered": "A &amp; B"}, "link": "https://example.org/2024/01/02/post/", "date": "2024-01-02T10:00:00",
+      "content": {"rendered": "<p>First para.</p>\n<p>Second <em>para</em>.</p><iframe src='https://www.youtube.com/embed/x'></iframe>"},
+      "class_list": ["post-1", "category-world-news", "tag-nato"]}
+HTML = """<!DOCTYPE html><html><head><title>Allies meet in Brussels</title>
+<meta property="og:site_name" content="Example News"></head><body><nav>Home | World</nav>
+<article><h1>Allies meet in Brussels</h1><p>NATO defence ministers met in Brussels on Wednesday to discuss
+support for Ukraine and the alliance's spending target.</p><p>The meeting ended without a joint statement, officials
+said, after two days of talks about air defence and ammunition.</p></article><footer>Contact us</footer></body></html>"""
+
+
+def test_bom_and_crlf_never_reach_the_text():
+    assert decode("\ufeffOne.\r\nTwo.\rThree.".encode("utf-8"), "f") == "One.\nTwo.\nThree."
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "file is empty"),
+        (b"   \n\n", "file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
+        (b"caf\xe9 au lait", "not UTF-8: byte 0xe9 at offset 3; it decodes as Windows-1252/Latin-1"),
+        (b"{\"content\": {\"rendered\": ", "malformed JSON at line 1, column 26"),
+        (b"[1, 2]", "a JSON array"),
+        (b'{"a": 1}', "neither a WordPress post"),
+    ],
+)
+def test_bad_files_get_one_clear_line_naming_the_file(data, message):
+    with pytest.raises(InputError) as err:
+        list(read_bytes(data, "raw/bad.txt"))
+    assert str(err.value).startswith("raw/bad.txt: ")
+    assert message in str(err.value)
+
+
+def test_format_comes_from_content_not_name():
+    assert detect_format(json.dumps(WP), "x.txt") == "wordpress"
+    assert detect_format(HTML, "x.txt") == "html"
+    assert detect_format('{"text": "a"}\n{"text": "b"}\n', "x.txt") == "jsonl"
+    assert detect_format("See [this](https://x.org) now.", "x.txt") == "markdown"
+    assert detect_format("Just words. And more.", "x.json") == "plain"
+
+
+def test_wordpress_post_gives_blocks_and_metadata_from_the_json():
+    (raw,) = list(read_bytes(json.dumps(WP).encode(), "wp.json"))
+    assert raw.blocks == ["First para.", "Second para."]
+    m = raw.meta
+    assert (m.title, m.posted, m.republisher) == ("A & B", "2024-01-02", "example.org")
+    assert m.categories == ["world-news"] and m.tags == ["nato"]
+    assert m.embeds == ["https://www.youtube.com/embed/x"]
+
+
+def test_html_page_main_text_by_trafilatura():
+    (raw,) = list(read_bytes(HTML.encode(), "page.html"))
+    assert raw.source_format == "html"
+    assert raw.meta.title == "Allies meet in Brussels"
+    text = " ".join(raw.blocks)
+    assert "defence ministers met in Brussels" in text and "Contact us" not in text and "Home | World" not in text
+
+
+def test_jsonl_reads_every_good_line_and_rejects_bad_ones_by_line():
+    lines = [
+        json.dumps({"text": "NATO met.\n\nRussia replied.", "title": "T", "published": "2024-03-01", "tags": ["x"]}),
+        "{not json",
+        json.dumps({"title": "no text"}),
+        json.dumps({"text": "Fine.", "published": "yesterday"}),
+        json.dumps({"text": "Also fine.", "machine_translated": True, "original_language": "it"}),
+    ]
+    out = list(read_bytes(("\n".join(lines) + "\n").encode(), "crawl.jsonl"))
+    good = [r for r in out if not isinstance(r, Rejected)]
+    bad = [str(r) for r in out if isinstance(r, Rejected)]
+    assert [g.source_line for g in good] == [1, 5]
+    assert good[0].blocks == ["NATO met.", "Russia replied."] and good[0].meta.published == "2024-03-01"
+    assert good[1].meta.machine_translated and good[1].meta.original_language == "it"
+    assert bad == [
+        "crawl.jsonl:2: malformed JSON at column 2: Expecting property name enclosed in double quotes",
+        "crawl.jsonl:3: expected a non-empty string field 'text' (or 'html'), found none",
+        "crawl.jsonl:4: field 'published': expected a date such as 2022-01-27, found 'yesterday'",
+    ]
+    assert good[0].record_sha256 != good[1].record_sha256
