@@ -16,7 +16,7 @@ from natostance.dates import to_iso_date
 from natostance.document import Meta, RawArticle
 
 _WS_RUN = re.compile(r"\s{2,}|[^\S ]")
-_WS = re.compile(r"\s+")
+_MARKUP = re.compile(r"[\[<*]")  # every inline rule needs one of these characters
 _HAS_WORD = re.compile(r"\w")
 _ENDS_SENTENCE = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 _LIST_FIELDS = {"tags", "categories", "embeds"}
@@ -25,8 +25,8 @@ _LIST_FIELDS = {"tags", "categories", "embeds"}
 def normalize_whitespace(blocks: list[str], counts: Counter) -> list[str]:
     out = []
     for block in blocks:
-        counts["whitespace"] += len(_WS_RUN.findall(block.strip()))
-        block = _WS.sub(" ", block).strip()
+        block, n = _WS_RUN.subn(" ", block.strip())
+        counts["whitespace"] += n
         if block:
             out.append(block)
     return out
@@ -35,6 +35,9 @@ def normalize_whitespace(blocks: list[str], counts: Counter) -> list[str]:
 def strip_inline(blocks: list[str], counts: Counter) -> list[str]:
     out = []
     for block in blocks:
+        if not _MARKUP.search(block):
+            out.append(block)
+            continue
         for rule in B.INLINE:
             block, n = rule.pattern.subn(rule.replacement, block)
             counts[rule.name] += n

@@ -21,7 +21,7 @@ from natostance import records
 ROW_GROUP_BYTES = 64_000_000  # uncompressed; the Hub viewer wants <= ~100 MB per row group
 WRITE_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
-    "compression_level": 9,
+    "compression_level": 3,
     "use_content_defined_chunking": True,
     "write_page_index": True,
     "write_statistics": True,

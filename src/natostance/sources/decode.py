@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from natostance.errors import InputError
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BINARY_MARKERS = (b"\x00", b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\x1f\x8b")
 
 
@@ -28,7 +31,7 @@ def decode(data: bytes, where: str) -> str:
         raise InputError(where, f"not UTF-8: byte 0x{bad} at offset {exc.start}{hint}") from None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t")
+    controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 100):
         raise InputError(where, f"binary file ({controls} control characters; expected text)")
     return text
