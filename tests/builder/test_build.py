@@ -117,7 +117,7 @@ def test_any_folder_of_mixed_formats_builds_and_validates(tmp_path):
     assert report.rows["sentences"] == {"train": 8}
     assert validate(tmp_path / "out").rows == {"articles": 4, "sentences": 8}
     sources = (tmp_path / "out" / "raw" / "sources.yaml").read_text()
-    assert "sub/c.md:" in sources and "a.jsonl:" in sources
+    assert '"sub/c.md":' in sources and '"a.jsonl":' in sources
 
 
 def test_validate_reports_every_tampered_file(tmp_path):
