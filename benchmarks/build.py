@@ -32,7 +32,7 @@ from pathlib import Path
 kind, raw, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 import pyarrow as pa; pa.array(["warm"])  # pyarrow imports pandas on first conversion: keep it out of the timing
 if kind == "builder":
-    from natostance.build import build
+    from natostance.builder import build
     import natostance.sources.html, trafilatura  # noqa: F401
     job = lambda: sum(build(raw, out).rows["articles"].values())
 else:

@@ -13,8 +13,9 @@ from natostance._version import DATASET_VERSION, SCHEMA_VERSION, __version__
 
 # public name -> "module:attribute"
 _API = {
-    "build": "natostance.build:build",
-    "validate": "natostance.validate:validate",
+    "build": "natostance.builder:build",
+    "BuildOptions": "natostance.builder:BuildOptions",
+    "validate": "natostance.validation:validate",
     "read_config": "natostance.parquet_io:read_config",
     "labels": "natostance.labels:labels",
 }

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from natostance import build as build_module
-from natostance.build import BuildOptions, build
+from natostance import builder as build_module
+from natostance.builder import BuildOptions, build
 from natostance.errors import ManyErrors
-from natostance.validate import validate
+from natostance.validation import validate
 
 REPO = Path(__file__).resolve().parents[2]
 DATASET = REPO / "dataset"

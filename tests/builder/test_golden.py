@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from natostance.build import raw_files
+from natostance.builder import raw_files
 from natostance.process import process_article
 from natostance.segment import segment
 from natostance.sources import read_file

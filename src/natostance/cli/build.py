@@ -12,6 +12,7 @@ from natostance._version import DATASET_VERSION
 
 def register(cli: click.Group) -> None:
     """Attach the builder verbs to the main command."""
+    register_datasheet(cli)
 
     @cli.command("build")
     @click.argument("raw_dir", type=click.Path(file_okay=False))
@@ -26,7 +27,7 @@ def register(cli: click.Group) -> None:
 
         Example: natostance build dataset/raw --out dataset
         """
-        from natostance.build import BuildOptions, build
+        from natostance.builder import BuildOptions, build
 
         progress = sys.stderr.isatty() if progress is None else progress
         opts = BuildOptions(dataset_version, allow_changed, keep_going, progress)
@@ -41,7 +42,33 @@ def register(cli: click.Group) -> None:
 
         Example: natostance validate dataset
         """
-        from natostance.validate import validate
+        from natostance.validation import validate
 
         report = validate(dataset_dir)
         click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.summary())
+
+
+def register_datasheet(cli: click.Group) -> None:
+    @cli.command("datasheet")
+    @click.argument("datasheet", type=click.Path(dir_okay=False), default="DATASHEET.md")
+    @click.option("--dataset", "dataset_dir", default="dataset", show_default=True, type=click.Path(file_okay=False))
+    @click.option("--check", is_flag=True, help="Only check; exit 1 if a generated block is stale.")
+    def datasheet_cmd(datasheet, dataset_dir, check):
+        """Regenerate the counts and tables in DATASHEET.md from the built dataset.
+
+        Example: natostance datasheet DATASHEET.md --dataset dataset --check
+        """
+        from pathlib import Path
+
+        from natostance import datasheet as ds
+        from natostance.errors import NatoStanceError
+
+        if check:
+            stale = ds.stale(Path(datasheet), Path(dataset_dir))
+            if stale:
+                raise NatoStanceError(f"{datasheet}: generated block(s) out of date: {', '.join(stale)} "
+                                      "(run natostance datasheet)")
+            click.echo(f"{datasheet}: generated blocks are current")
+        else:
+            changed = ds.update(Path(datasheet), Path(dataset_dir))
+            click.echo(f"{datasheet}: updated {', '.join(changed) or 'nothing (already current)'}")

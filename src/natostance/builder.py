@@ -154,8 +154,15 @@ def _validate(article: dict, sentences: list[dict]) -> None:
 
 
 def _copy_raw(raw_dir: Path, dest: Path, hashes: dict[str, str], sources: sourcesfile.Sources) -> None:
+    """Raw files into the output byte for byte: a hard link where the file system allows, else a copy."""
+    made: set[Path] = set()
     for name in sorted(hashes):
         target = dest / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(raw_dir / name, target)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        try:
+            os.link(raw_dir / name, target)
+        except OSError:
+            shutil.copyfile(raw_dir / name, target)
     (dest / sourcesfile.SOURCES_FILE).write_text(sourcesfile.render(sources, hashes), encoding="utf-8")
