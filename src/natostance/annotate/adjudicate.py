@@ -6,8 +6,7 @@ entered there wins over the vote. Raw exports and raw records are never edited: 
 
 * stance: per unit x target, the label most annotators chose; a tie, or fewer than
   ``min_annotators`` labels, goes to the file. The holder is the majority among the annotators who
-  chose the gold stance (ties: the first holder of the label file's order is *not* guessed; it stays
-  empty and the unit is flagged).
+  chose the gold stance (a holder tie is not guessed: it stays empty).
 * claim spans: per article, a span (start, end) is gold when more than half of the article's
   annotators marked it, with its majority claim type and speaker; a span marked by exactly half is a
   tie and goes to the file (decision: a claim type to keep it, or ``drop``).
@@ -19,7 +18,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from natostance import labels as L
 from natostance.annotate.records import ClaimSpan, StanceLabel, read_jsonl, write_jsonl
+from natostance.errors import InputError
 
 DROP = "drop"
 
@@ -31,6 +32,13 @@ def _top(counter: Counter) -> tuple[str | None, bool]:
         return None, False
     tied = len(ranked) > 1 and ranked[0][1] == ranked[1][1]
     return (None if tied else ranked[0][0]), tied
+
+
+def _checked(entry: dict, allowed: tuple[str, ...]) -> str:
+    if entry["decision"] not in allowed:
+        raise InputError(f"adjudication entry {entry['unit']!r}", f"decision {entry['decision']!r}; expected "
+                         f"one of {', '.join(allowed)}" + (f" or {DROP}" if "/span/" in entry["unit"] else ""))
+    return entry["decision"]
 
 
 def adjudicate(stances: Iterable[StanceLabel], spans: Iterable[ClaimSpan] = (),
@@ -50,7 +58,7 @@ def adjudicate(stances: Iterable[StanceLabel], spans: Iterable[ClaimSpan] = (),
                   f"{len(by)} annotator(s), need {min_annotators}" if len(by) < min_annotators else None)
         source = "majority"
         if unit in decided:
-            stance, source, reason = decided[unit]["decision"], "adjudicated", None
+            stance, source, reason = _checked(decided[unit], L.labels("stance")), "adjudicated", None
         if reason:
             open_.append({"unit": unit, "decision": None, "reason": reason, "who": None,
                           "votes": {a: r.stance for a, r in sorted(by.items())}})
@@ -79,7 +87,7 @@ def _claims(spans: Iterable[ClaimSpan], decided: dict[str, dict]) -> tuple[list[
         if unit in decided:
             if decided[unit]["decision"] == DROP:
                 continue
-            ctype, source = decided[unit]["decision"], "adjudicated"
+            ctype, source = _checked(decided[unit], L.labels("claim_type")), "adjudicated"
         elif 2 * n < total:
             continue  # a minority span: not gold, not worth a person's time
         elif 2 * n == total or type_tie:
