@@ -39,6 +39,16 @@ class PushResult:
     batches: list[float] = field(default_factory=list)
 
 
+def _canonical(xml: str) -> str:
+    """The config without comments or layout whitespace (the server may re-save the text)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        return ET.canonicalize(xml, strip_text=True)
+    except ET.ParseError:
+        return xml
+
+
 def ensure_project(client, round_name: str, kind: str, *, overlap: int | None = None,
                    update_config: bool = False) -> dict:
     """Find the round's project of ``kind`` or create it; refuse one whose config is out of date."""
@@ -48,10 +58,12 @@ def ensure_project(client, round_name: str, kind: str, *, overlap: int | None = 
         return client.create_project(title, xml, maximum_annotations=overlap or 1,
                                      show_collab_predictions=True,
                                      reveal_preannotations_interactively=False)
-    if project.get("label_config") != xml:
+    if _canonical(project.get("label_config") or "") != _canonical(xml):
         if not update_config:
-            diff = [d for d in difflib.unified_diff(project.get("label_config", "").splitlines(),
-                                                    xml.splitlines(), lineterm="", n=0)
+            diff = [d for d in difflib.unified_diff(_canonical(project.get("label_config") or "")
+                                                    .replace("><", ">\n<").splitlines(),
+                                                    _canonical(xml).replace("><", ">\n<").splitlines(),
+                                                    lineterm="", n=0)
                     if d[:1] in "+-" and d[:3] not in ("+++", "---")]
             raise NatoStanceError(
                 f"project {title!r} (id {project['id']}) at {client.url} has a labeling config that "
@@ -157,7 +169,8 @@ def push(dataset: str | Path | Mapping[str, list[dict]] = "dataset", *, round_na
         if predictions and prediction_kind(predictions) == kind:
             preds = load_predictions(predictions, kind, model_version)
             T.attach_predictions(kind, tasks, preds, where=str(predictions))
-            versions = {p["model_version"] for p in preds.values()}
-            client.update_project(project["id"], model_version=sorted(versions)[0])
         results.append(push_tasks(client, project["id"], kind, tasks, batch_size))
+        if preds:  # only valid once predictions of that version exist on the server
+            versions = sorted({p["model_version"] for p in preds.values()})
+            client.update_project(project["id"], model_version=versions[0])
     return results
