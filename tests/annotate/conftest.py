@@ -8,10 +8,7 @@ session, starts the server on a free loopback port, polls ``/health`` and stops 
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +16,7 @@ import pytest
 from natostance.annotate import server as S
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-PASSWORD = "natostance-test-pw"
+PASSWORD = S.TEMPLATE_PASSWORD
 
 ARTICLES = {
     "a-0001": ["NATO said on Monday that Russia 🇷🇺 had massed 100,000 troops.",
@@ -65,32 +62,8 @@ def _fail_or_skip(msg: str):
     pytest.skip(msg)
 
 
-def template_dir() -> Path:
-    """A migrated data dir with an admin user and token, built once per machine and label-studio version."""
-    tpl = S.cache_root() / f"ls-template-{S.LS_VERSION}"
-    if (tpl / "login.json").is_file():
-        return tpl
-    building = tpl.with_name(tpl.name + f".building-{os.getpid()}")
-    shutil.rmtree(building, ignore_errors=True)
-    token = secrets.token_hex(20)
-    srv = S.start(building, token=token, username="admin@example.com", password=PASSWORD, timeout=300)
-    srv.stop()
-    (building / "server.log").unlink(missing_ok=True)
-    (building / "login.json").write_text(json.dumps({"token": token, "username": "admin@example.com",
-                                                     "first_start_s": round(srv.startup_s, 2)}))
-    try:
-        building.rename(tpl)
-    except OSError:  # another run finished first
-        shutil.rmtree(building, ignore_errors=True)
-    return tpl
-
-
 def start_copy(dest: Path, port: int | None = None) -> S.Server:
-    tpl = template_dir()
-    if not dest.exists():
-        shutil.copytree(tpl, dest)
-    login = json.loads((tpl / "login.json").read_text())
-    return S.start(dest, token=login["token"], username=login["username"], password=PASSWORD, port=port)
+    return S.start_copy(dest, port=port)
 
 
 @pytest.fixture(scope="session")
