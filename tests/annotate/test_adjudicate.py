@@ -18,8 +18,9 @@ def test_majority_wins_ties_and_thin_units_go_to_the_file():
             _s("s2", "nato", "favor", "x"), _s("s2", "nato", "against", "y"),
             _s("s3", "nato", "none", "x"), _s("s3", "nato", None, "y", cancelled=True)]
     gold, _, open_ = adjudicate(recs)
-    assert gold == [{"kind": "sentences", "unit_id": "s1", "target": "nato", "stance": "favor", "holder": "quoted",
-                     "source": "majority", "annotators": 3, "votes": {"against": 1, "favor": 2}}]
+    assert gold == [{"unit_id": "s1", "unit_type": "sentence", "article_id": "", "split": "", "target": "nato",
+                     "label": "favor", "holder": "quoted", "source": "majority", "annotators": 3,
+                     "votes": {"against": 1, "favor": 2}}]
     assert [(e["unit"], e["reason"]) for e in open_] == [
         ("sentences/s2/nato", "tie: {'against': 1, 'favor': 1}"),
         ("sentences/s3/nato", "1 annotator(s), need 2")]
@@ -44,9 +45,9 @@ def test_a_decision_in_the_file_wins_and_files_are_rewritten_not_raw_records(tmp
     second = run(tmp_path / "stance.jsonl", tmp_path / "claims.jsonl", adj, tmp_path / "gold")
     assert (second["gold_stance"], second["gold_claims"], second["open"], second["decided"]) == (1, 2, 0, 3)
     gold = [json.loads(x) for x in (tmp_path / "gold" / "stance.jsonl").read_text().splitlines()]
-    assert gold[0]["stance"] == "against" and gold[0]["source"] == "adjudicated"
+    assert gold[0]["label"] == "against" and gold[0]["source"] == "adjudicated"
     claims = [json.loads(x) for x in (tmp_path / "gold" / "claims.jsonl").read_text().splitlines()]
-    assert [(c["start"], c["claim_type"], c["source"]) for c in claims] == [(0, "event", "majority"),
+    assert [(c["start"], c["type"], c["source"]) for c in claims] == [(0, "event", "majority"),
                                                                              (9, "quantity", "adjudicated")]
     assert (tmp_path / "stance.jsonl").read_bytes() == raw_before
 

@@ -94,9 +94,9 @@ def test_full_round_trip(client, rows, tmp_path):
     gold, claims, open_ = adjudicate(result.stances, result.claims)
     ties = {e["unit"] for e in open_}
     assert "sentences/a-0001-s0000/russia" in ties and "sentences/a-0001-s0001/russia" not in ties
-    assert {(g["unit_id"], g["stance"], g["holder"]) for g in gold if g["target"] == "russia"} >= {
-        ("a-0001-s0001", "against", "quoted")}
-    assert len(claims) == 2 and all(c["claim_type"] == "quantity" for c in claims)
+    assert {(g["unit_id"], g["label"], g["holder"], g["article_id"], g["split"])
+            for g in gold if g["target"] == "russia"} >= {("a-0001-s0001", "against", "quoted", "a-0001", "test")}
+    assert len(claims) == 2 and all(c["type"] == "quantity" and c["split"] == "test" for c in claims)
 
     # a second push imports nothing and the server holds no duplicate
     second = push(rows, round_name="rt", client=client)

@@ -23,6 +23,7 @@ from natostance.annotate.records import ClaimSpan, StanceLabel, read_jsonl, writ
 from natostance.errors import InputError
 
 DROP = "drop"
+UNIT_TYPE = {"sentences": "sentence", "articles": "article"}  # gold rows use the scorer's unit_type
 
 
 def _top(counter: Counter) -> tuple[str | None, bool]:
@@ -64,9 +65,11 @@ def adjudicate(stances: Iterable[StanceLabel], spans: Iterable[ClaimSpan] = (),
                           "votes": {a: r.stance for a, r in sorted(by.items())}})
             continue
         holder, _ = _top(Counter(r.holder for r in by.values() if r.stance == stance and r.holder))
-        gold.append({"kind": kind, "unit_id": unit_id, "target": target, "stance": stance,
-                     "holder": holder, "source": source, "annotators": len(by),
-                     "votes": dict(sorted(tally.items()))})
+        first = next(iter(by.values()))
+        gold.append({"unit_id": unit_id, "unit_type": UNIT_TYPE[kind], "article_id": first.article_id,
+                     "split": first.split, "target": target, "label": stance,
+                     "holder": holder if kind == "sentences" else None, "source": source,
+                     "annotators": len(by), "votes": dict(sorted(tally.items()))})
     claims, claim_open = _claims(spans, decided)
     return gold, claims, open_ + claim_open
 
@@ -82,7 +85,7 @@ def _claims(spans: Iterable[ClaimSpan], decided: dict[str, dict]) -> tuple[list[
         unit = f"articles/{article}/span/{start}-{end}"
         n, total = len({s.annotator for s in group}), len(people[article])
         ctype, type_tie = _top(Counter(s.claim_type for s in group))
-        speaker, _ = _top(Counter(s.speaker for s in group if s.speaker))
+        speaker, _ = _top(Counter(s.speaker for s in group if s.speaker))  # a tie leaves it empty
         source = "majority"
         if unit in decided:
             if decided[unit]["decision"] == DROP:
@@ -97,9 +100,9 @@ def _claims(spans: Iterable[ClaimSpan], decided: dict[str, dict]) -> tuple[list[
                           "votes": {s.annotator: s.claim_type for s in group},
                           "text": group[0].text})
             continue
-        gold.append({"kind": "articles", "unit_id": article, "start": start, "end": end,
-                     "text": group[0].text, "claim_type": ctype, "speaker": speaker,
-                     "source": source, "annotators": n})
+        gold.append({"claim_id": f"{article}-{start}-{end}", "article_id": article,
+                     "split": group[0].split, "start": start, "end": end, "speaker": speaker,
+                     "type": ctype, "text": group[0].text, "source": source, "annotators": n})
     return gold, open_
 
 

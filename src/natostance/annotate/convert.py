@@ -118,7 +118,8 @@ def _convert(tasks: Iterable[Mapping[str, Any]], kind: str, users: Mapping[int, 
                     reg.update(start=start, end=end, claim_type=got)
             common = dict(annotator=annotator, annotator_id=who_id, annotation_id=ann.get("id"),
                           task_id=task.get("id"), created_at=ann.get("created_at") or "",
-                          lead_time=ann.get("lead_time"))
+                          lead_time=ann.get("lead_time"), article_id=data.get("article_id", unit),
+                          split=data.get("split", ""))
             for target in targets:
                 stances.append(StanceLabel(
                     kind=kind, unit_id=unit, target=target, stance=picked.get(("stance", target)),

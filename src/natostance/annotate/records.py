@@ -30,6 +30,8 @@ class StanceLabel:
     updated_at: str
     lead_time: float | None   # seconds the annotator spent, as Label Studio measured it
     cancelled: bool           # the annotator skipped the task (``was_cancelled``)
+    article_id: str = ""      # the article of the unit (the unit itself for kind "articles")
+    split: str = ""
     record: str = "stance"
 
 
@@ -51,6 +53,8 @@ class ClaimSpan:
     task_id: int
     created_at: str
     lead_time: float | None
+    article_id: str = ""
+    split: str = ""
     record: str = "claim"
 
 
