@@ -24,6 +24,14 @@ from natostance.errors import InputError, NatoStanceError
 SOURCE_CONFIG = {"sentences": "sentences", "articles": "articles"}  # project kind -> dataset config
 
 
+def _read(dataset: str | Path, config: str) -> list[dict]:
+    try:
+        from natostance.parquet_io import read_config  # the builder's reader
+    except ImportError as exc:
+        raise NatoStanceError(f"cannot read {dataset}: the dataset reader is not available ({exc})") from None
+    return read_config(dataset, config)
+
+
 def project_title(round_name: str, kind: str) -> str:
     return f"natostance {round_name} {kind}"
 
@@ -161,9 +169,7 @@ def push(dataset: str | Path | Mapping[str, list[dict]] = "dataset", *, round_na
         if isinstance(dataset, Mapping):
             rows = dataset[kind]
         else:
-            from natostance.parquet_io import read_config  # the builder's reader
-
-            rows = read_config(dataset, SOURCE_CONFIG[kind])
+            rows = _read(dataset, SOURCE_CONFIG[kind])
         tasks = T.sentence_tasks(rows) if kind == "sentences" else T.article_tasks(rows)
         project = ensure_project(client, round_name, kind, overlap=overlap, update_config=update_config)
         preds = {}
