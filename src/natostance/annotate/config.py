@@ -45,6 +45,9 @@ def _choices(parent: ET.Element, name: str, to_name: str, kind: str, *, required
 
 def _target_blocks(root: ET.Element, to_name: str, *, with_holder: bool) -> None:
     titles = L.titles("target")
+    if with_holder:
+        ET.SubElement(root, "Header", {"value": "Per target: stance (first row) and whose stance it is "
+                                                "(second row: author or quoted source)", "size": "6"})
     for target in L.labels("target"):
         block = ET.SubElement(root, "View", {"className": f"ns-target ns-target-{target}"})
         ET.SubElement(block, "Header", {"value": titles[target], "size": "5"})
@@ -57,11 +60,14 @@ def sentence_config() -> ET.Element:
     root = ET.Element("View")
     ET.SubElement(root, "Style").text = _STYLE
     ctx = ET.SubElement(root, "View", {"className": "ns-context"})
+    ET.SubElement(ctx, "Header", {"value": "Before (context, not to label)", "size": "6"})
     ET.SubElement(ctx, "Text", {"name": "context_before", "value": "$context_before",
                                 "selectionEnabled": "false"})
-    ET.SubElement(root, "Header", {"value": "Sentence", "size": "4"})
-    ET.SubElement(root, "Text", {"name": "sentence", "value": "$sentence"})
+    ET.SubElement(root, "Header", {"value": "Sentence to label", "size": "4"})
+    ET.SubElement(root, "View", {"style": "border-left: 4px solid #1677ff; padding-left: 8px"}).append(
+        ET.Element("Text", {"name": "sentence", "value": "$sentence"}))
     ctx = ET.SubElement(root, "View", {"className": "ns-context"})
+    ET.SubElement(ctx, "Header", {"value": "After (context, not to label)", "size": "6"})
     ET.SubElement(ctx, "Text", {"name": "context_after", "value": "$context_after",
                                 "selectionEnabled": "false"})
     _target_blocks(root, "sentence", with_holder=True)
