@@ -1,5 +1,8 @@
 """Faults against the real server: wrong URL or token, stale config, server gone mid-push."""
 
+import base64
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -34,6 +37,18 @@ def test_wrong_token_is_one_clear_line_without_the_token(ls_server, monkeypatch)
         f"error: Label Studio at {ls_server.url} rejected the API key in LABEL_STUDIO_API_KEY (HTTP 401) "
         "while listing users"]
     assert "0123456789abcdef-wrong" not in repr(Client(ls_server.url, "0123456789abcdef-wrong"))
+    # a personal access token (a JWT refresh token) that the server does not know
+    b64 = lambda d: base64.urlsafe_b64encode(json.dumps(d).encode()).decode().rstrip("=")  # noqa: E731
+    jwt = f"{b64({'alg': 'HS256'})}.{b64({'token_type': 'refresh', 'exp': 4102444800, 'user_id': 1})}.c2ln"
+    with pytest.raises(NatoStanceError, match=r"rejected the API key in LABEL_STUDIO_API_KEY \(HTTP 401\)") as err:
+        Client(ls_server.url, jwt).users()
+    assert jwt not in str(err.value)
+
+
+def test_a_url_that_is_not_the_api_says_so(ls_server):
+    with pytest.raises(NatoStanceError, match=r"/not-here answered HTTP 404 with an HTML page while listing users: "
+                                              r"not the Label Studio API; is LABEL_STUDIO_URL right\?"):
+        Client(ls_server.url + "/not-here", ls_server.token).users()
 
 
 def test_missing_settings_say_which_variable(monkeypatch):

@@ -54,6 +54,9 @@ class Client:
                 raise NatoStanceError(f"Label Studio at {self.url} rejected the API key in {KEY_ENV} "
                                       f"(HTTP {exc.status_code}) while {what}") from None
             body = exc.body if isinstance(exc.body, str) else json.dumps(exc.body, default=str)
+            if body.lstrip().startswith("<"):
+                raise NatoStanceError(f"{self.url} answered HTTP {exc.status_code} with an HTML page while "
+                                      f"{what}: not the Label Studio API; is {URL_ENV} right?") from None
             raise NatoStanceError(f"Label Studio at {self.url} answered HTTP {exc.status_code} while "
                                   f"{what}: {body[:300]}") from None
 
