@@ -46,6 +46,8 @@ def _login(driver, srv):
     from selenium.webdriver.common.by import By
 
     driver.get(srv.url + "/user/login/")
+    if "/user/login" not in driver.current_url:
+        return  # this browser is logged in already
     driver.find_element(By.NAME, "email").send_keys(srv.username)
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
@@ -104,3 +106,37 @@ def test_sentence_and_article_tasks_render_in_the_real_ui(browser, ls_server, cl
     for label in (*L.labels("claim_type"), *L.labels("stance")):
         assert label in page, f"label {label!r} not rendered"
     assert (ARTIFACTS / "sentence-task.png").stat().st_size > 10_000
+
+
+def test_a_person_labels_a_sentence_in_the_ui_and_pull_reads_it_back(browser, ls_server, client, rows, tmp_path):
+    """Click every target's stance and holder in the real UI, submit, pull: the records say what was clicked."""
+    from selenium.webdriver.common.by import By
+
+    from natostance.annotate.pull import pull
+
+    push(rows, round_name="ui2", kinds=["sentences"], client=client)
+    _login(browser, ls_server)
+    project = client.find_project(project_title("ui2", "sentences"))
+    task_id = client.task_units(project["id"], "sentence_id")["a-0001-s0001"]
+    browser.get(f"{ls_server.url}/projects/{project['id']}/data?task={task_id}")
+    stances, holders, targets = L.labels("stance"), L.labels("holder"), L.labels("target")
+    per_target = len(stances) + len(holders)
+    radios = lambda: browser.find_elements(By.CSS_SELECTOR, "input.ant-radio-input")  # noqa: E731
+    _wait(browser, lambda: len(radios()) == per_target * len(targets), "the choices to render")
+    want = {t: (stances[i % len(stances)], holders[i % len(holders)]) for i, t in enumerate(targets)}
+    boxes = radios()
+    for i, target in enumerate(targets):
+        stance, holder = want[target]
+        for pos in (stances.index(stance), len(stances) + holders.index(holder)):
+            box = boxes[i * per_target + pos]
+            browser.execute_script("arguments[0].closest('label').click()", box)
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "sentence-task-labelled.png"))
+    browser.find_element(By.XPATH, "//button[normalize-space()='Submit']").click()
+    _wait(browser, lambda: client.project(project["id"]).get("num_tasks_with_annotations") == 1
+          or client.project(project["id"]).get("total_annotations_number") == 1, "the annotation to be saved")
+    result = pull("ui2", kinds=["sentences"], out=tmp_path, client=client)
+    got = {r.target: (r.stance, r.holder) for r in result.stances if r.unit_id == "a-0001-s0001"}
+    assert got == want
+    assert {r.annotator for r in result.stances} == {ls_server.username}
+    assert all(r.lead_time and r.lead_time > 0 for r in result.stances)
