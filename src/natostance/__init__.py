@@ -18,6 +18,12 @@ _API = {
     "validate": "natostance.validation:validate",
     "read_config": "natostance.parquet_io:read_config",
     "labels": "natostance.labels:labels",
+    "annotation_config": "natostance.annotate.config:render",
+    "push": "natostance.annotate.push:push",
+    "pull": "natostance.annotate.pull:pull",
+    "convert_export": "natostance.annotate.convert:convert",
+    "agreement": "natostance.annotate.agreement:agreement",
+    "adjudicate": "natostance.annotate.adjudicate:adjudicate",
 }
 
 __all__ = ["DATASET_VERSION", "SCHEMA_VERSION", "__version__", *_API]
