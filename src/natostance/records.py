@@ -45,6 +45,13 @@ def validator(schema_file: str) -> Any:
     return jsonschema_rs.validator_for(L.load_schema(schema_file), registry=_registry(), validate_formats=True)
 
 
+@lru_cache(maxsize=None)
+def ref_validator(ref: str) -> Any:
+    """A compiled validator for one ``$ref`` into the schemas (e.g. a ``$defs`` entry of a file)."""
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": ref}
+    return jsonschema_rs.validator_for(schema, registry=_registry(), validate_formats=True)
+
+
 def row_errors(config: str, row: dict[str, Any]) -> list[str]:
     """Every way a row breaks its schema, as ``field: message`` strings (empty when valid)."""
     v = validator(CONFIGS[config])

@@ -43,9 +43,15 @@ def test_a_decision_in_the_file_wins_and_files_are_rewritten_not_raw_records(tmp
     entries[2].update(decision="drop", who="lead")
     adj.write_text("".join(json.dumps(e) + "\n" for e in entries))
     second = run(tmp_path / "stance.jsonl", tmp_path / "claims.jsonl", adj, tmp_path / "gold")
-    assert (second["gold_stance"], second["gold_claims"], second["open"], second["decided"]) == (1, 2, 0, 3)
+    assert (second["gold_stance"], second["gold_claims"], second["open"], second["decided"]) == (1, 2, 1, 3)
+    entries = [json.loads(line) for line in adj.read_text().splitlines()]
+    assert entries[-1]["unit"] == "sentences/s2/nato/holder" and entries[-1]["decision"] is None
+    entries[-1].update(decision="quoted", who="lead", reason="the evaluation is the quoted minister's")
+    adj.write_text("".join(json.dumps(e) + "\n" for e in entries))
+    third = run(tmp_path / "stance.jsonl", tmp_path / "claims.jsonl", adj, tmp_path / "gold")
+    assert (third["open"], third["decided"]) == (0, 4)
     gold = [json.loads(x) for x in (tmp_path / "gold" / "stance.jsonl").read_text().splitlines()]
-    assert gold[0]["label"] == "against" and gold[0]["source"] == "adjudicated"
+    assert gold[0]["label"] == "against" and gold[0]["source"] == "adjudicated" and gold[0]["holder"] == "quoted"
     claims = [json.loads(x) for x in (tmp_path / "gold" / "claims.jsonl").read_text().splitlines()]
     assert [(c["start"], c["type"], c["source"]) for c in claims] == [(0, "event", "majority"),
                                                                              (9, "quantity", "adjudicated")]
@@ -60,3 +66,12 @@ def test_a_decision_that_is_not_a_label_is_refused():
     recs = [_s("s2", "nato", "favor", "x"), _s("s2", "nato", "against", "y")]
     with pytest.raises(InputError, match=r"'sentences/s2/nato': decision 'maybe'; expected one of favor, against"):
         adjudicate(recs, decisions=[{"unit": "sentences/s2/nato", "decision": "maybe", "who": "lead"}])
+
+
+def test_a_holder_tie_goes_to_the_file_and_is_never_guessed():
+    recs = [_s("s1", "russia", "against", "x", "author"), _s("s1", "russia", "against", "y", "quoted")]
+    gold, _, open_ = adjudicate(recs)
+    assert gold[0]["holder"] is None
+    assert [(e["unit"], e["reason"]) for e in open_] == [("sentences/s1/russia/holder", "holder tie")]
+    gold, _, open_ = adjudicate(recs, decisions=[{"unit": "sentences/s1/russia/holder", "decision": "author"}])
+    assert gold[0]["holder"] == "author" and open_ == []

@@ -6,7 +6,8 @@ entered there wins over the vote. Raw exports and raw records are never edited: 
 
 * stance: per unit x target, the label most annotators chose; a tie, or fewer than
   ``min_annotators`` labels, goes to the file. The holder is the majority among the annotators who
-  chose the gold stance (a holder tie is not guessed: it stays empty).
+  chose the gold stance; a holder tie is not guessed: it goes to the file as its own unit
+  (``sentences/<id>/<target>/holder``, decision: a holder label).
 * claim spans: per article, a span (start, end) is gold when more than half of the article's
   annotators marked it, with its majority claim type and speaker; a span marked by exactly half is a
   tie and goes to the file (decision: a claim type to keep it, or ``drop``).
@@ -64,7 +65,15 @@ def adjudicate(stances: Iterable[StanceLabel], spans: Iterable[ClaimSpan] = (),
             open_.append({"unit": unit, "decision": None, "reason": reason, "who": None,
                           "votes": {a: r.stance for a, r in sorted(by.items())}})
             continue
-        holder, _ = _top(Counter(r.holder for r in by.values() if r.stance == stance and r.holder))
+        holder, holder_tie = _top(Counter(r.holder for r in by.values() if r.stance == stance and r.holder))
+        if kind == "sentences" and stance != "none" and holder is None:
+            hunit = f"{unit}/holder"
+            if hunit in decided:
+                holder = _checked(decided[hunit], L.labels("holder"))
+            else:
+                open_.append({"unit": hunit, "decision": None, "who": None,
+                              "reason": "holder tie" if holder_tie else "no annotator of the gold stance gave a holder",
+                              "votes": {a: f"{r.stance}/{r.holder}" for a, r in sorted(by.items())}})
         first = next(iter(by.values()))
         gold.append({"unit_id": unit_id, "unit_type": UNIT_TYPE[kind], "article_id": first.article_id,
                      "split": first.split, "target": target, "label": stance,

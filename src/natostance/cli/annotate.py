@@ -130,6 +130,25 @@ def adjudicate(round_name, records, adjudication, gold, min_annotators, as_json)
           f"{r['gold_dir']}\nadjudication: {r['open']} open, {r['decided']} decided -> {r['adjudication']}")
 
 
+@annotate.command("submit-pass")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--annotator", required=True, help="The annotator's Label Studio user (e-mail); created if missing.")
+@click.option("--round", "round_name", default="r1", show_default=True)
+@click.option("--dataset", type=click.Path(path_type=Path), default=Path("dataset"), show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def submit_pass(folder, annotator, round_name, dataset, as_json) -> None:
+    """Check an offline pass (label files) and post it as the annotator's own Label Studio annotations.
+
+    Example: natostance annotate submit-pass passes/p1 --annotator p1@example.org --round r1
+    """
+    from natostance.annotate.client import Client
+    from natostance.annotate.passfile import submit_pass as run
+
+    r = run(Client(), folder, annotator, round_name, dataset)
+    _emit(as_json, r, f"{annotator} (user {r['user_id']}): posted {r['posted']['sentences']} sentence and "
+          f"{r['posted']['articles']} article annotations ({r['claims']} claim spans)")
+
+
 def register(cli: click.Group) -> None:
     """Attach the ``annotate`` group to the main command."""
     cli.add_command(annotate)

@@ -1,0 +1,149 @@
+"""Offline passes: label files made outside the browser, posted to Label Studio as their annotator's user.
+
+A pass folder holds ``sentence_labels.jsonl``, ``article_labels.jsonl`` and ``claims.jsonl``
+(``schemas/annotation-pass.schema.json``). ``check_pass`` reports every problem at once (line, id,
+expected, found); ``pass_results`` turns a checked pass into Label Studio result lists (claim offsets
+are computed from the exact text, code points into the article text); ``submit_pass`` posts them as
+one user, skipping tasks that user already annotated, so a second submit adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from natostance import labels as L
+from natostance.annotate import config as C
+from natostance.errors import InputError, ManyErrors
+from natostance.records import ref_validator
+
+FILES = {"sentence_labels": "sentence_labels.jsonl", "article_labels": "article_labels.jsonl", "claim": "claims.jsonl"}
+
+
+def _lines(path: Path, kind: str, errors: list[str]) -> list[tuple[int, dict]]:
+    if not path.is_file():
+        errors.append(f"{path}: missing (expected {kind} lines)")
+        return []
+    v = ref_validator(f"urn:natostance:schemas:annotation-pass#/$defs/{kind}")
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(f"{path.name}:{n}: not JSON ({exc.msg})")
+            continue
+        found = [] if v.is_valid(obj) else [e.message for e in v.iter_errors(obj)]
+        errors += [f"{path.name}:{n}: {m}" for m in found]
+        if not found:
+            out.append((n, obj))
+    return out
+
+
+def check_pass(folder: str | Path, sentences: list[Mapping[str, Any]], articles: list[Mapping[str, Any]]) -> dict:
+    """Read and check a pass against the dataset's units; return {sentences, articles, claims} or raise."""
+    folder, errors = Path(folder), []
+    sent = {s["sentence_id"]: s for s in sentences}
+    arts = {a["article_id"]: a for a in articles}
+    targets = set(L.labels("target"))
+    out: dict[str, Any] = {"sentences": {}, "articles": {}, "claims": defaultdict(list)}
+    for n, obj in _lines(folder / FILES["sentence_labels"], "sentence_labels", errors):
+        sid, labs = obj["sentence_id"], obj["labels"]
+        where = f"{FILES['sentence_labels']}:{n} ({sid})"
+        if sid not in sent:
+            errors.append(f"{where}: unknown sentence_id")
+        elif sid in out["sentences"]:
+            errors.append(f"{where}: sentence labelled twice")
+        elif set(labs) != targets:
+            errors.append(f"{where}: expected targets {sorted(targets)}, found {sorted(labs)}")
+        elif bad := [t for t, v in labs.items() if (v["stance"] == "none") != (v["holder"] is None)]:
+            errors.append(f"{where}: holder must be null exactly when stance is none ({', '.join(sorted(bad))})")
+        else:
+            out["sentences"][sid] = labs
+    for n, obj in _lines(folder / FILES["article_labels"], "article_labels", errors):
+        aid, where = obj["article_id"], f"{FILES['article_labels']}:{n} ({obj['article_id']})"
+        if aid not in arts or set(obj["labels"]) != targets:
+            errors.append(f"{where}: expected a known article_id and every target {sorted(targets)}")
+        else:
+            out["articles"][aid] = obj["labels"]
+    for n, obj in _lines(folder / FILES["claim"], "claim", errors):
+        s = sent.get(obj["sentence_id"])
+        where = f"{FILES['claim']}:{n} ({obj['sentence_id']})"
+        if s is None:
+            errors.append(f"{where}: unknown sentence_id")
+        elif (k := s["text"].count(obj["text"])) != 1:
+            errors.append(f"{where}: claim text must occur exactly once in the sentence, found {k} times")
+        else:
+            start = s["start"] + s["text"].index(obj["text"])
+            out["claims"][s["article_id"]].append({**obj, "start": start, "end": start + len(obj["text"])})
+    if missing := sorted(set(sent) - set(out["sentences"])):
+        errors.append(f"{FILES['sentence_labels']}: {len(missing)} sentence(s) not labelled, e.g. {missing[0]}")
+    if missing := sorted(set(arts) - set(out["articles"])):
+        errors.append(f"{FILES['article_labels']}: article(s) not labelled: {', '.join(missing)}")
+    if errors:
+        raise ManyErrors(errors, f"{folder}: {len(errors)} problem(s) in the pass")
+    return out
+
+
+def _choices(name: str, to_name: str, value: str) -> dict:
+    return {"id": name, "from_name": name, "to_name": to_name, "type": "choices", "origin": "manual",
+            "value": {"choices": [value]}}
+
+
+def sentence_result(labs: Mapping[str, Mapping[str, str | None]]) -> list[dict]:
+    out = [_choices(C.stance_name(t), "sentence", v["stance"]) for t, v in sorted(labs.items())]
+    out += [_choices(C.holder_name(t), "sentence", v["holder"]) for t, v in sorted(labs.items()) if v["holder"]]
+    return out
+
+
+def article_result(labs: Mapping[str, str], claims: list[dict], text: str) -> list[dict]:
+    out = [_choices(C.stance_name(t), "text", v) for t, v in sorted(labs.items())]
+    for i, c in enumerate(sorted(claims, key=lambda c: (c["start"], c["end"]))):
+        rid, value = f"claim{i}", {"start": c["start"], "end": c["end"], "text": text[c["start"]:c["end"]]}
+        out.append({"id": rid, "from_name": C.CLAIM, "to_name": "text", "type": "labels", "origin": "manual",
+                    "value": {**value, "labels": [c["type"]]}})
+        out.append({"id": rid, "from_name": C.SPEAKER, "to_name": "text", "type": "textarea", "origin": "manual",
+                    "value": {**value, "text": [c["speaker"]]}})
+    return out
+
+
+def submit_pass(client, folder: str | Path, annotator: str, round_name: str, dataset: str | Path) -> dict:
+    """Post a checked pass as ``annotator`` (created if needed) to the round's projects; return counts."""
+    from natostance.annotate.push import project_title
+    from natostance.annotate.tasks import unit_key
+    from natostance.parquet_io import read_config
+
+    sentences, articles = read_config(dataset, "sentences"), read_config(dataset, "articles")
+    checked = check_pass(folder, sentences, articles)
+    users = {email: uid for uid, email in client.users().items()}
+    uid = users.get(annotator) or client.create_user(annotator)
+    texts = {a["article_id"]: a["text"] for a in articles}
+    posted = {}
+    for kind, units in (("sentences", checked["sentences"]), ("articles", checked["articles"])):
+        project = client.find_project(project_title(round_name, kind))
+        if project is None:
+            raise InputError(project_title(round_name, kind), "no such project: run `natostance annotate push` first")
+        tasks = client.task_units(project["id"], unit_key(kind))
+        done = _annotated_by(client, project["id"], uid, unit_key(kind))
+        n = 0
+        for unit, labs in sorted(units.items()):
+            if unit in done:
+                continue
+            if unit not in tasks:
+                raise InputError(f"{kind} {unit}", f"no task in project {project['title']!r}: push the dataset first")
+            result = sentence_result(labs) if kind == "sentences" else article_result(
+                labs, checked["claims"].get(unit, []), texts[unit])
+            client.create_annotation(tasks[unit], result, completed_by=uid)
+            n += 1
+        posted[kind] = n
+    return {"annotator": annotator, "user_id": uid, "posted": posted,
+            "claims": sum(len(v) for v in checked["claims"].values())}
+
+
+def _annotated_by(client, project_id: int, uid: int, key: str) -> set[str]:
+    tasks = json.loads(client.export(project_id))
+    return {t["data"][key] for t in tasks for a in t.get("annotations", []) if a.get("completed_by") == uid}
