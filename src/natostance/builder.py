@@ -18,6 +18,7 @@ from natostance import _version, labels, records, sourcesfile
 from natostance.card import write_card
 from natostance.document import Rejected
 from natostance.errors import InputError, ManyErrors, NatoStanceError
+from natostance.goldconfigs import AnnotationInputs, build_rows
 from natostance.leakage import LeakageCheck
 from natostance.manifest import write_manifest, write_splits
 from natostance.parquet_io import SortedSpill
@@ -27,6 +28,7 @@ from natostance.sources import read_bytes
 from natostance.swap import replace_dir
 
 OWNED = ("data/articles", "data/sentences", "raw", "README.md", "manifest.json", "splits.json", "rejects.jsonl")
+ANNOTATION_OWNED = tuple(f"data/{c}" for c in records.ANNOTATION_CONFIGS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +79,8 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
     tmp.mkdir()
     try:
         report = _build_into(raw_dir, tmp, files, sources, opts)
-        replace_dir(tmp, out_dir, owned=OWNED)
+        annotated = any(c in report.rows for c in records.ANNOTATION_CONFIGS)
+        replace_dir(tmp, out_dir, owned=OWNED + (ANNOTATION_OWNED if annotated else ()))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -92,6 +95,11 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
     spills = {c: SortedSpill(c, tmp, records.arrow_schema(c), buckets) for c in ("articles", "sentences")}
     report = BuildReport(dataset_version=opts.dataset_version)
     leakage, seen, hashes, rejected = LeakageCheck(), {}, {}, []
+    ann = AnnotationInputs.resolve(raw_dir, sources.annotations)
+    if sources.annotations and ann is None:
+        report.notes.append(f"annotations named in {sourcesfile.SOURCES_FILE} not found "
+                            f"({sources.annotations.get('gold')}): stance, claims and annotations not built")
+    texts, splits_of, sentence_ids = {}, {}, set()
     for path in _progress(files, opts.progress):
         name = path.relative_to(raw_dir).as_posix()
         data = path.read_bytes()
@@ -119,6 +127,10 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
             spills["sentences"].add(sentences)
             for s in sentences:
                 leakage.add(s["split"], s["sentence_id"], s["text"])
+            if ann and article["article_id"] in ann.articles:
+                texts[article["article_id"]] = article["text"]
+                splits_of[article["article_id"]] = article["split"]
+                sentence_ids.update(s["sentence_id"] for s in sentences)
             report.add_article(article, removals)
     problems, notes = sourcesfile.check_hashes(sources, hashes, opts.allow_changed)
     report.notes.extend(notes)
@@ -131,6 +143,13 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
         raise NatoStanceError("build failed: no article could be built; nothing was written")
     report.rejected = rejected
     split_names = labels.labels("split")
+    if ann:
+        for config, rows in build_rows(ann, texts, splits_of, sentence_ids).items():
+            bad = [f"{config} row {i}: {e}" for i, row in enumerate(rows) for e in records.row_errors(config, row)]
+            if bad:
+                raise ManyErrors(bad, f"build failed: {config} rows break their schema")
+            spills[config] = SortedSpill(config, tmp, records.arrow_schema(config))
+            spills[config].add(rows)
     for config, spill in spills.items():
         report.rows[config] = spill.write(tmp / "data" / config, split_names, {**meta, "config": config})
     report.leakage = leakage.report()

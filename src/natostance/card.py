@@ -13,6 +13,9 @@ from natostance.report import BuildReport
 CONFIG_TEXT = {
     "articles": "one row per cleaned article: text, metadata from the file, provenance (raw file and SHA-256)",
     "sentences": "one row per sentence: offsets into the article text (`text[start:end]`), paragraph, split",
+    "stance": "gold stance per sentence or article and target (favor/against/neutral/none), with its holder",
+    "claims": "gold check-worthy claim spans: offsets into the article text, speaker, claim type",
+    "annotations": "every raw label of every annotation pass, before vote and adjudication",
 }
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from natostance import boilerplate
+from natostance.datasheet_labels import labelling_block
 from natostance.manifest import load_manifest
 from natostance.parquet_io import read_config
 
@@ -68,7 +69,9 @@ def blocks(dataset_dir: Path) -> dict[str, str]:
     split_text += f"\nLeakage check: {leaks} near-duplicate sentence(s) shared across splits.\n"
     formats = Counter(a["source_format"] for a in articles)
     composition += "Raw formats: " + ", ".join(f"{k} {v}" for k, v in sorted(formats.items())) + ".\n"
-    return {"composition": composition, "sources": sources, "terms": terms, "cleaning": cleaning, "splits": split_text}
+    labelling = labelling_block(dataset_dir, dataset_dir.parent / "annotation")
+    return {"composition": composition, "sources": sources, "terms": terms, "cleaning": cleaning, "splits": split_text,
+            "labelling": labelling}
 
 
 def render(text: str, generated: dict[str, str]) -> str:

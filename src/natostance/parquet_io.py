@@ -61,7 +61,9 @@ class SortedSpill:
         self._flushes = 0
 
     def _bucket(self, row: dict[str, Any]) -> int:
-        return int(row[self.key[0]][:4], 16) * self.buckets >> 16
+        if self.buckets == 1:
+            return 0
+        return int(row[self.key[0]][:4], 16) * self.buckets >> 16  # keys that start with hex ids
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:

@@ -15,7 +15,14 @@ import pyarrow as pa
 
 from natostance import labels as L
 
-CONFIGS: dict[str, str] = {"articles": "articles.schema.json", "sentences": "sentences.schema.json"}
+CONFIGS: dict[str, str] = {
+    "articles": "articles.schema.json",
+    "sentences": "sentences.schema.json",
+    "stance": "stance.schema.json",
+    "claims": "claims.schema.json",
+    "annotations": "annotations.schema.json",
+}
+ANNOTATION_CONFIGS = ("stance", "claims", "annotations")
 
 _ARROW_HINTS = {"large_string": pa.large_string(), "int32": pa.int32(), "int64": pa.int64(), "date32": pa.date32()}
 _ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(), "number": pa.float64()}
@@ -61,6 +68,10 @@ def row_errors(config: str, row: dict[str, Any]) -> list[str]:
 
 
 def _resolve(prop: dict[str, Any]) -> dict[str, Any]:
+    if "anyOf" in prop:  # {"anyOf": [<a type or label set>, {"type": "null"}]}: a nullable field
+        base = _resolve(next(b for b in prop["anyOf"] if b.get("type") != "null"))
+        t = base.get("type", "string")
+        return {**base, **{k: v for k, v in prop.items() if k != "anyOf"}, "type": [t, "null"]}
     ref = prop.get("$ref")
     if ref and ref.startswith(L.LABELS_URI):
         return {**L.label_defs()[ref.rsplit("/", 1)[1]], **{k: v for k, v in prop.items() if k != "$ref"}}
@@ -89,7 +100,7 @@ def arrow_schema(config: str, metadata: dict[str, str] | None = None) -> pa.Sche
     """The Parquet schema of a config, with field descriptions and sorted key-value metadata."""
     props = record_schema(config)["properties"]
     fields = [
-        pa.field(name, arrow_type(p), nullable=_nullable(p), metadata={"description": p.get("description", "")})
+        pa.field(name, arrow_type(p), nullable=_nullable(_resolve(p)), metadata={"description": p.get("description", "")})
         for name, p in props.items()
     ]
     return pa.schema(fields, metadata=dict(sorted((metadata or {}).items())))

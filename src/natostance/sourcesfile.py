@@ -50,6 +50,7 @@ class Sources:
     rule: SplitRule = field(default_factory=SplitRule)
     defaults: dict[str, Any] = field(default_factory=dict)
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    annotations: dict[str, Any] | None = None  # gold and raw-record folders, relative to the raw folder
 
     def curated(self, source_file: str) -> dict[str, Any]:
         entry = self.files.get(source_file, {})
@@ -88,6 +89,7 @@ def load(raw_dir: Path) -> Sources:
         rule=SplitRule(_date(rule.get("validation_from"), where), _date(rule.get("test_from"), where)),
         defaults=doc.get("defaults") or {},
         files={k: v or {} for k, v in files.items()},
+        annotations=doc.get("annotations"),
     )
 
 

@@ -74,14 +74,26 @@ def _check_config(root: Path, config: str, errors: list[str]) -> list[dict[str, 
         tables.append(table.select(expected.names).cast(expected) if table.schema.names == expected.names else None)
     if not tables or any(t is None for t in tables):
         return []
-    key = records.key(config)[0]
-    rows = rows_of(pa.concat_tables(tables).sort_by(key))
-    ids = [r[key] for r in rows]
+    key = records.key(config)
+    rows = rows_of(pa.concat_tables(tables).sort_by([(k, "ascending") for k in key]))
+    ids = [tuple(r[k] for k in key) for r in rows]
     if len(set(ids)) != len(ids):
-        errors.append(f"{config}: duplicate {key}s")
-    for row in rows:
-        errors += [f"{config} {row.get(key)}: {e}" for e in records.row_errors(config, row)]
+        errors.append(f"{config}: duplicate keys ({', '.join(key)})")
+    for row, rid in zip(rows, ids):
+        errors += [f"{config} {'/'.join(map(str, rid))}: {e}" for e in records.row_errors(config, row)]
     return rows
+
+
+def _check_annotations(tables: dict[str, list[dict]], errors: list[str]) -> None:
+    """Gold and raw labels point at units that exist, and claim offsets give the claim text."""
+    texts = {a["article_id"]: a["text"] for a in tables["articles"]}
+    units = set(texts) | {s["sentence_id"] for s in tables["sentences"]}
+    for config in records.ANNOTATION_CONFIGS:
+        for row in tables.get(config, []):
+            if row.get("unit_id", row["article_id"]) not in units or row["article_id"] not in texts:
+                errors.append(f"{config}: unit {row.get('unit_id', row['article_id'])} is not in the dataset")
+            elif row.get("start") is not None and texts[row["article_id"]][row["start"]:row["end"]] != row["text"]:
+                errors.append(f"{config}: {row['article_id']} {row['start']}-{row['end']}: text differs from the article")
 
 
 def _check_sentences(articles: list[dict], sentences: list[dict], errors: list[str]) -> None:
@@ -121,7 +133,8 @@ def validate(dataset_dir: str | Path) -> ValidationReport:
     tables = {c: _check_config(root, c, errors) for c in records.CONFIGS}
     if tables["articles"]:
         _check_sentences(tables["articles"], tables["sentences"], errors)
+        _check_annotations(tables, errors)
     if errors:
         raise ManyErrors(errors, f"{root}: {len(errors)} problem(s)")
-    report.rows = {c: len(rows) for c, rows in tables.items()}
+    report.rows = {c: len(rows) for c, rows in tables.items() if rows}
     return report

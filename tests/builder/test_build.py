@@ -132,3 +132,25 @@ def test_validate_reports_every_tampered_file(tmp_path):
     assert "data/sentences/test-00000-of-00001.parquet: SHA-256 differs" in msg
     assert "raw/000_684b66d563c1cb65.txt: SHA-256 differs" in msg
     assert "data/articles/extra-00000-of-00001.parquet: data file not listed in manifest.json" in msg
+
+
+def test_annotations_that_no_longer_fit_the_text_stop_the_build(tmp_path):
+    raw = tmp_path / "dataset" / "raw"
+    shutil.copytree(DATASET / "raw", raw)
+    gold = tmp_path / "annotation" / "gold" / "r1"
+    shutil.copytree(REPO / "annotation" / "gold" / "r1", gold)
+    (tmp_path / "annotation" / "records").mkdir()
+    shutil.copytree(REPO / "annotation" / "records" / "r1", tmp_path / "annotation" / "records" / "r1")
+    report = build(raw, tmp_path / "out1")
+    assert report.rows["stance"] and report.rows["claims"] and report.rows["annotations"]
+    target = raw / "003_904e05130b9879e8.txt"  # the annotated article changes: its id and its units change
+    target.write_bytes(target.read_bytes().replace(b"complete nonsense", b"utter nonsense"))
+    with pytest.raises(ManyErrors, match=r"annotated (sentence|article) a0e12812f7e99efb.* is not in this build"):
+        build(raw, tmp_path / "out2", BuildOptions(allow_changed=True))
+    assert not (tmp_path / "out2").exists()
+
+
+def test_a_copy_of_raw_without_the_campaign_files_builds_text_configs_and_says_so(raw, tmp_path):
+    report = build(raw, tmp_path / "out")
+    assert set(report.rows) == {"articles", "sentences"}
+    assert any("stance, claims and annotations not built" in n for n in report.notes)

@@ -24,16 +24,25 @@ def load(tmp_path_factory):
     return _load
 
 
-@pytest.mark.parametrize("config", ["articles", "sentences"])
+MANIFEST = json.loads((DATASET / "manifest.json").read_text())
+
+
+def test_every_schema_config_is_in_the_committed_dataset():
+    assert sorted(MANIFEST["rows"]) == sorted(records.CONFIGS)
+
+
+@pytest.mark.parametrize("config", sorted(MANIFEST["rows"]))
 def test_load_dataset_gives_named_splits_and_declared_features(load, config):
-    from datasets import Features
+    from datasets import ClassLabel, Features
 
     ds = load(config)
-    manifest = json.loads((DATASET / "manifest.json").read_text())
-    assert {s: len(ds[s]) for s in ds} == manifest["rows"][config]
-    expected = Features.from_arrow_schema(records.arrow_schema(config))
+    assert {s: len(ds[s]) for s in ds} == MANIFEST["rows"][config]
+    expected = Features._from_yaml_list(records.hf_features(config))
     for split in ds:
         assert ds[split].features == expected
+    for name, feature in expected.items():
+        if isinstance(feature, ClassLabel):  # string labels in Parquet become ids with the label file's names
+            assert tuple(feature.names) == tuple(records._resolve(records.record_schema(config)["properties"][name])["enum"])
     if config == "articles":
         assert ds["train"].features["text"].dtype == "large_string"
     else:
