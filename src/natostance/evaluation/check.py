@@ -125,3 +125,17 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
     return Predictions(sub.meta["system"], dict(sub.meta), split, by_task,
                        {a: tuple(sorted(v, key=lambda s: (s[0], s[1]))) for a, v in spans.items()}, set_aside,
                        tuple(t for t in TASKS if t in present))
+
+
+def check_submission(submission, *, shape=None, gold=None, meta=None, split: str = "test") -> Predictions:
+    """API of ``natostance check``: a submission path against a shape manifest (or a gold directory)."""
+    from natostance.evaluation.gold import Gold, load_gold
+    from natostance.evaluation.shape import Shape, read_shape, shape_from_gold
+    from natostance.evaluation.submission import read_submission
+
+    if shape is None and gold is None:
+        raise ValueError("check_submission needs shape= (a manifest) or gold= (a gold directory)")
+    if not isinstance(shape, Shape):
+        shape = read_shape(shape) if shape is not None else shape_from_gold(gold if isinstance(gold, Gold) else load_gold(gold))
+    sub = submission if isinstance(submission, Submission) else read_submission(submission, meta)
+    return check(sub, shape, split)
