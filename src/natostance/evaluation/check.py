@@ -57,6 +57,23 @@ def _meta_errors(sub: Submission, shape: Shape, split: str) -> list[str]:
     return errs
 
 
+def _ident(row: dict) -> str:
+    """' (unit_id 'x')' for a message about a row, when the row names its unit."""
+    for field_name in ("unit_id", "article_id"):
+        if isinstance(row.get(field_name), str):
+            return f" ({field_name} {row[field_name]!r})"
+    return ""
+
+
+def _payload(task: str, row: dict) -> dict[str, Any]:
+    """The predicted values of one row, with optional fields filled (same result from JSONL, CSV, Parquet)."""
+    if task == "claim_detection":
+        return {"checkworthy": row["checkworthy"], "score": float(row["score"])}
+    if task == "sentence_stance":
+        return {"label": row["label"], "holder": row.get("holder")}
+    return {"label": row["label"]}
+
+
 def _key(task: str, row: dict) -> tuple:
     if task == "claim_detection":
         return (row["unit_id"],)
@@ -75,10 +92,15 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
     spans: dict[str, list] = {}
     present: set[str] = set()
     set_aside = 0
+    invalid: set[tuple] = set()  # keys of rows that failed the schema: not reported again as missing
     for where, row in sub.rows:
         problems = schemas.problems(schemas.SUBMISSION, row)
         if problems:
-            errors += [f"{where}: {p}" for p in problems]
+            errors += [f"{where}{_ident(row)}: {p}" for p in problems]
+            try:
+                invalid.add((row["task"], _key(row["task"], row)))
+            except (KeyError, TypeError):
+                pass
             continue
         task = row["task"]
         present.add(task)
@@ -112,9 +134,9 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
         if task == "claim_spans":
             spans.setdefault(unit, []).append((row["start"], row["end"], row.get("speaker")))
         else:
-            by_task.setdefault(task, {})[key] = {k: v for k, v in row.items() if k not in ("task", "unit_id", "target")}
+            by_task.setdefault(task, {})[key] = _payload(task, row)
     for task in sorted(present - {"claim_spans"}, key=TASKS.index):
-        missing = sorted(shape.expected(task, split) - set(by_task.get(task, {})))
+        missing = sorted(shape.expected(task, split) - set(by_task.get(task, {})) - {k for t, k in invalid if t == task})
         for key in missing[:MAX_MISSING_LISTED]:
             what = f"unit_id {key[0]!r}" + (f" target {key[1]!r}" if len(key) > 1 else "")
             errors.append(f"{sub.path}: {task}: expected a prediction for {what} (split {split}), found none")

@@ -97,4 +97,4 @@ def problems(schema_id: str, instance: Any) -> list[str]:
         extra = sorted(set(instance) - _allowed_fields(v.schema, instance))
         if extra:
             out.append(f"unexpected field(s) {', '.join(extra)}")
-    return out
+    return list(dict.fromkeys(out))  # one 'required' error per missing field would repeat the same sentence
