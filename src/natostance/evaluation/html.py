@@ -34,6 +34,11 @@ JS = """document.querySelectorAll('table.board').forEach(function(t){
   rows.forEach(function(r){body.appendChild(r)});});});});"""
 
 
+def safe_url(url) -> bool:
+    """Only http(s) links from submissions become links (no ``javascript:`` or ``data:`` URLs)."""
+    return isinstance(url, str) and url.lower().startswith(("https://", "http://"))
+
+
 def _script_hash() -> str:
     """CSP hash of our one script: any other script on the page would not run even if it got in."""
     return base64.b64encode(hashlib.sha256(JS.encode("utf-8")).digest()).decode("ascii")
@@ -109,18 +114,20 @@ def to_html(board: dict[str, Any]) -> str:
             cls = " ".join(c for c in ("human" if r["kind"] == "human" else "",
                                        "" if r["compatible"] else "incompatible") if c)
             name = e(r["system"]) + (" <em>(human)</em>" if r["kind"] == "human" else "")
-            if r["url"]:
+            if safe_url(r["url"]):
                 name = f'<a href="{e(r["url"])}" rel="nofollow noopener">{name}</a>'
             p = r["p_vs_next"]["p_value"] if r["p_vs_next"] else None
+            dagger = "†" if r["p_vs_next"] and r["p_vs_next"]["few_clusters"] else ""
             hashes = ", ".join(f"{e(k)}:{e(v[:12])}" for k, v in sorted(r["split_hashes"].items()))
             out.append(f'<tr class="{cls}"><td data-sort="{r["rank"]}">{r["rank"]}</td>'
                        f'<td data-sort="{e(r["system"])}" class="system">{name}</td>'
                        + "".join(_cell(r["metrics"].get(m)) for m in metrics)
                        + f'<td data-sort="{r["clusters"]}">{r["clusters"]}</td>'
-                       + f'<td data-sort="{-1 if p is None else p}">{"–" if p is None else f"{p:.3f}"}</td>'
+                       + f'<td data-sort="{-1 if p is None else p}">{"–" if p is None else f"{p:.3f}{dagger}"}</td>'
                        + f'<td data-sort="{e(r["dataset_version"])}">data {e(r["dataset_version"])}, scorer '
                          f'{e(r["scorer_version"])}<br><span class="ci">{hashes}</span></td></tr>')
-        out.append("</tbody></table>")
+        out.append("</tbody></table><p class=\"ci\">p vs next: paired article-cluster bootstrap, two-sided. "
+                   "† fewer than 10 articles: the CI and p-value rest on very few clusters.</p>")
         for r in t["rows"]:
             plots = target_bars(r["per_target"], t["headline"]) + confusion_svg(r["confusion_matrix"])
             if plots:

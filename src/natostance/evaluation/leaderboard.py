@@ -101,6 +101,7 @@ def leaderboard(folder: str | Path, gold: Gold | str | Path, split: str = "test"
                     sa, sb = a.stats[task], b.stats[task]
                     row["p_vs_next"] = B.paired_p_value(sa.matrix(), sb.matrix(), sa.metrics[sa.headline],
                                                         resamples, seed)
+                    row["p_vs_next"] |= {"clusters": len(sa.articles), "few_clusters": len(sa.articles) < B.MIN_CLUSTERS}
         tasks[task] = {"headline": entries[0][0].doc["tasks"][task]["headline"], "rows": rows}
     return {"dataset_version": gold.dataset_version, "split": split, "split_hashes": split_hashes(gold),
             "scorer_version": __version__, "bootstrap": {"resamples": resamples, "seed": seed, "cluster": "article"},
@@ -135,8 +136,10 @@ def to_markdown(board: dict[str, Any]) -> str:
             name = md_escape(r["system"]) + (" (human)" if r["kind"] == "human" else "")
             name += "" if r["compatible"] else " ⚠ incompatible"
             p = r["p_vs_next"]["p_value"] if r["p_vs_next"] else None
+            dagger = "†" if r["p_vs_next"] and r["p_vs_next"]["few_clusters"] else ""
             cells = [str(r["rank"]), name, *(_fmt(r["metrics"].get(m)) for m in metrics), str(r["clusters"]),
-                     "–" if p is None else f"{p:.3f}"]
+                     "–" if p is None else f"{p:.3f}{dagger}"]
             lines.append("| " + " | ".join(cells) + " |")
-        lines.append("")
+        lines += ["", "p vs next: paired article-cluster bootstrap p-value against the next row (two-sided); "
+                  "† fewer than 10 articles, so CIs and p-values rest on very few clusters.", ""]
     return "\n".join(lines)

@@ -1,0 +1,76 @@
+"""Leaderboard: ranking, versions on every row, refusal of incompatible results, escaping."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import GOLD_DIR, SUBMISSIONS
+from natostance.errors import ManyErrors
+from natostance.evaluation import html
+from natostance.evaluation.leaderboard import leaderboard, md_escape, to_markdown
+from natostance.evaluation.score import score
+
+EVIL = "<script>alert(1)</script>"
+FAST = {"resamples": 200}
+
+
+@pytest.fixture
+def evil_runs(runs):
+    meta = json.loads((SUBMISSIONS / "ok.meta.json").read_text())
+    shutil.copy(SUBMISSIONS / "ok.jsonl", runs / "evil.jsonl")
+    (runs / "evil.meta.json").write_text(json.dumps(dict(meta, system=EVIL, url="javascript:alert(2)", kind="human")))
+    rows = [json.loads(x) for x in (SUBMISSIONS / "ok.jsonl").open()]
+    worse = [dict(r, label="none") if "label" in r else r for r in rows]
+    (runs / "worse.jsonl").write_text("".join(json.dumps(r) + "\n" for r in worse))
+    (runs / "worse.meta.json").write_text(json.dumps(dict(meta, system="worse | system", url="https://example.org/w")))
+    return runs
+
+
+def test_rows_are_ranked_with_versions_and_paired_p_values(evil_runs):
+    board = leaderboard(evil_runs, GOLD_DIR, **FAST)
+    rows = board["tasks"]["sentence_stance"]["rows"]
+    assert [r["rank"] for r in rows] == [1, 2, 3]
+    assert [r["value"] for r in rows] == sorted((r["value"] for r in rows), reverse=True)
+    assert rows[-1]["system"] == "worse | system" and rows[-1]["p_vs_next"] is None
+    assert rows[0]["p_vs_next"]["few_clusters"] is True and 0 < rows[0]["p_vs_next"]["p_value"] <= 1
+    for r in rows:
+        assert r["dataset_version"] == "0.1.0" and set(r["split_hashes"]) == {"train", "validation", "test"}
+        assert r["scorer_version"] and r["compatible"] is True
+
+
+def test_markdown_escapes_submission_strings(evil_runs):
+    text = to_markdown(leaderboard(evil_runs, GOLD_DIR, **FAST))
+    assert EVIL not in text and "\\<script\\>alert\\(1\\)\\</script\\> (human)" in text
+    assert "worse \\| system" in text
+    assert md_escape("a\n|b") == "a \\|b"
+
+
+def test_html_escapes_everything_and_drops_script_urls(evil_runs):
+    page = html.to_html(leaderboard(evil_runs, GOLD_DIR, **FAST))
+    assert EVIL not in page and page.count("<script>") == 1
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "javascript:" not in page and 'href="https://example.org/w"' in page
+    assert "<svg" in page and "Content-Security-Policy" in page
+
+
+def test_incompatible_stored_results_are_refused_unless_asked(runs, tmp_path):
+    old = score(GOLD_DIR, SUBMISSIONS / "ok.jsonl", **FAST).to_dict()
+    old["dataset_version"] = "0.0.9"
+    old["system"] = "old system"
+    (runs / "old.result.json").write_text(json.dumps(old))
+    with pytest.raises(ManyErrors, match="old.result.json: incompatible result \\(dataset version 0.0.9, expected "
+                                         "0.1.0\\); pass --allow-incompatible to show it marked"):
+        leaderboard(runs, GOLD_DIR, **FAST)
+    board = leaderboard(runs, GOLD_DIR, allow_incompatible=True, **FAST)
+    marked = [r for r in board["tasks"]["sentence_stance"]["rows"] if r["system"] == "old system"]
+    assert marked[0]["compatible"] is False and "incompatible" in to_markdown(board)
+
+
+def test_a_bad_submission_fails_the_whole_leaderboard_with_its_errors(runs):
+    shutil.copy(SUBMISSIONS / "NOTOK_missing_id.jsonl", runs / "bad.jsonl")
+    shutil.copy(SUBMISSIONS / "NOTOK_missing_id.meta.json", runs / "bad.meta.json")
+    with pytest.raises(ManyErrors, match="bad.jsonl: sentence_stance: expected a prediction for unit_id 'a4-0001'"):
+        leaderboard(runs, GOLD_DIR, **FAST)
