@@ -20,16 +20,22 @@ venv: $(STAMP)
 demo: venv
 	$(BIN)/natostance build dataset/raw --out dataset
 	$(BIN)/natostance validate dataset
+	@if [ -d dataset/data/stance ]; then \
+	  for b in majority rules tfidf; do $(BIN)/natostance baseline $$b --gold dataset --out build/runs/$$b.jsonl || exit 1; done; \
+	  $(BIN)/natostance leaderboard build/runs --gold dataset --format html --out build/runs/leaderboard.html && \
+	  $(BIN)/natostance leaderboard build/runs --gold dataset; \
+	else echo "no gold labels yet (dataset/data/stance): baselines and leaderboard skipped"; fi
 
 # Debian's chromium, for the tests that open pages in a real browser
 browser:
 	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
-test: venv
+test: venv browser
 	$(BIN)/python -m pytest
 
 bench: venv
 	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/score.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis benchmarks/out tests/artifacts

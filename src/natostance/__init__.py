@@ -17,6 +17,11 @@ _API = {
     "validate": "natostance.validate:validate",
     "read_config": "natostance.parquet_io:read_config",
     "labels": "natostance.labels:labels",
+    "check": "natostance.evaluation.check:check_submission",
+    "score": "natostance.evaluation.score:score",
+    "leaderboard": "natostance.evaluation.leaderboard:leaderboard",
+    "run_baseline": "natostance.baselines:run_baseline",
+    "model_index": "natostance.evaluation.model_index:model_index",
 }
 
 __all__ = ["DATASET_VERSION", "SCHEMA_VERSION", "__version__", *_API]
