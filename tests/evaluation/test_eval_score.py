@@ -133,3 +133,67 @@ def test_split_hashes_change_with_any_label(gold):
     other = split_hashes(gold_from_records(recs))
     base = split_hashes(gold)
     assert base["train"] == other["train"] and base["test"] != other["test"]
+
+
+def test_gold_problems_are_reported_together(tmp_path):
+    from natostance.errors import InputError
+    from natostance.evaluation.gold import load_gold
+
+    recs = {c: [json.loads(x) for x in (GOLD_DIR / f"{c}.jsonl").open()] for c in ("articles", "sentences", "stance", "claims")}
+    recs["stance"][0]["label"] = "pro"
+    recs["stance"][1]["unit_id"] = "zz-0000"
+    recs["claims"][0]["end"] = 10_000
+    with pytest.raises(ManyErrors) as info:
+        gold_from_records(recs, source="g")
+    assert [str(e) for e in info.value.errors] == [
+        'g/stance row 1: label: expected one of favor, against, neutral, none, found "pro"',
+        "g/stance row 2: unit_id 'zz-0000' is not a sentence of the dataset",
+        "g/claims row 1: expected 0 <= start < end <= 109, found 72..10000"]
+    (tmp_path / "articles.jsonl").write_text("")
+    with pytest.raises(InputError, match="expected config 'sentences'"):
+        load_gold(tmp_path)
+
+
+def test_gold_from_parquet_configs(tmp_path, gold):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for config in ("articles", "sentences", "stance", "claims"):
+        rows = [json.loads(x) for x in (GOLD_DIR / f"{config}.jsonl").open()]
+        (tmp_path / "data" / config).mkdir(parents=True)
+        pq.write_table(pa.Table.from_pylist(rows), tmp_path / "data" / config / "all-00000.parquet")
+    (tmp_path / "manifest.json").write_text('{"dataset_version": "0.1.0"}')
+    from natostance.evaluation.gold import load_gold
+
+    again = load_gold(tmp_path)
+    assert split_hashes(again) == split_hashes(gold)
+    a = score(again, SUBMISSIONS / "ok.jsonl", **FAST).to_dict()
+    b = score(gold, SUBMISSIONS / "ok.jsonl", **FAST).to_dict()
+    assert a["tasks"] == b["tasks"]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(1, 14), st.integers(0, 10_000), st.randoms(use_true_random=False))
+def test_random_datasets_score_like_sklearn_in_any_row_order(write_sub, n_articles, seed, rnd):
+    recs, rows, meta = synthetic(n_articles, seed=seed)
+    gold = gold_from_records(recs)
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    a = score(gold, write_sub(rows, meta, "a"), "all", resamples=30, with_breakdowns=False)
+    b = score(gold, write_sub(shuffled, meta, "b"), "all", resamples=30, with_breakdowns=False)
+    assert _comparable(a) == _comparable(b)
+    pred = {(r["unit_id"], r["target"]): r["label"] for r in rows if r["task"] == "sentence_stance"}
+    truth = [r for r in recs["stance"] if r["unit_type"] == "sentence"]
+    y, p = [r["label"] for r in truth], [pred[r["unit_id"], r["target"]] for r in truth]
+    m = a.doc["tasks"]["sentence_stance"]["metrics"]
+    assert m["macro_f1"]["value"] == pytest.approx(
+        f1_score(y, p, labels=list(labels("stance")), average="macro", zero_division=0), abs=1e-9)
+    cw = checkworthy_sentences(gold)
+    det = {r["unit_id"]: r["checkworthy"] for r in rows if r["task"] == "claim_detection"}
+    ids = sorted(det)
+    assert a.doc["tasks"]["claim_detection"]["metrics"]["positive_f1"]["value"] == pytest.approx(
+        f1_score([i in cw for i in ids], [det[i] for i in ids], zero_division=0), abs=1e-9)

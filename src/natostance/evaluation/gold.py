@@ -63,6 +63,10 @@ def _read(path: Path, config: str) -> list[dict[str, Any]]:
     if jsonl.is_file():
         lines = jsonl.read_text(encoding="utf-8").splitlines()
         return [json.loads(line) for line in lines if line.strip()]
+    if not (path / "data" / config).is_dir():
+        if config == "claims":  # an annotated dataset may have no claims yet
+            return []
+        raise InputError(str(path), f"expected config {config!r} ({config}.jsonl or data/{config}/*.parquet), found none")
     try:
         from natostance.parquet_io import read_config
     except ImportError:  # the builder's reader is not merged yet: read the files directly
