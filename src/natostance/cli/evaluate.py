@@ -81,14 +81,17 @@ def register(cli: click.Group) -> None:
     @click.option("--gold", type=click.Path(exists=True, file_okay=False), required=True, help="Gold/dataset directory.")
     @click.option("--out", type=click.Path(dir_okay=False), required=True, help="Submission file to write (.jsonl).")
     @split_opt
-    def baseline(name, gold, out, split):
-        """Run a baseline (majority, rules, tfidf) and write a valid submission plus its metadata.
+    @click.option("--base-url", help="openai: OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1.")
+    @click.option("--model", help="openai: model name sent to the endpoint.")
+    def baseline(name, gold, out, split, base_url, model):
+        """Run a baseline (majority, rules, tfidf, openai) and write a valid submission plus its metadata.
 
         Example: natostance baseline tfidf --gold dataset --out runs/tfidf.jsonl
         """
         from natostance.baselines import run_baseline
 
-        click.echo(f"wrote {run_baseline(name, gold, out, split)}")
+        options = {k: v for k, v in {"base_url": base_url, "model": model}.items() if v}
+        click.echo(f"wrote {run_baseline(name, gold, out, split, **options)}")
 
     @cli.command()
     @click.argument("submissions_dir", type=click.Path(exists=True, file_okay=False))
