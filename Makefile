@@ -6,13 +6,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# the CPU build of torch (embed extra) lies here; without it uv would fetch the CUDA build
+FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
 
 .PHONY: demo test venv ls-venv browser bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv
-	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev,annotation,eval]'
+	$(BIN)/uv pip install -q --python $(BIN)/python $(FIND_LINKS) -e '.[dev,annotation,eval,embed]'
 	touch $@
 
 venv: $(STAMP)
@@ -21,7 +23,7 @@ demo: venv
 	$(BIN)/natostance build dataset/raw --out dataset
 	$(BIN)/natostance validate dataset
 	@if [ -d dataset/data/stance ]; then \
-	  for b in majority rules tfidf; do $(BIN)/natostance baseline $$b --gold dataset --out build/runs/$$b.jsonl || exit 1; done; \
+	  for b in majority rules tfidf embedding; do $(BIN)/natostance baseline $$b --gold dataset --out build/runs/$$b.jsonl || exit 1; done; \
 	  $(BIN)/natostance leaderboard build/runs --gold dataset --format html --out build/runs/leaderboard.html && \
 	  $(BIN)/natostance leaderboard build/runs --gold dataset; \
 	else echo "no gold labels yet (dataset/data/stance): baselines and leaderboard skipped"; fi

