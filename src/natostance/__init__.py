@@ -20,6 +20,7 @@ _API = {
     "check": "natostance.evaluation.check:check_submission",
     "score": "natostance.evaluation.score:score",
     "leaderboard": "natostance.evaluation.leaderboard:leaderboard",
+    "compare": "natostance.evaluation.leaderboard:compare",
     "run_baseline": "natostance.baselines:run_baseline",
     "model_index": "natostance.evaluation.model_index:model_index",
 }

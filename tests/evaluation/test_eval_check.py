@@ -128,3 +128,13 @@ def test_schema_errors_name_field_expected_and_found(write_sub, ok_meta, gold):
 def test_empty_submission_is_an_error(write_sub, ok_meta, gold):
     with pytest.raises(ManyErrors, match="expected at least one prediction row, found none"):
         check(read_submission(write_sub([], ok_meta, "empty")), shape_from_gold(gold), "test")
+
+
+def test_non_finite_ranking_scores_are_refused(write_sub, ok_rows, ok_meta, gold):
+    rows = [dict(r, score=float("nan")) if r.get("unit_id") == "a5-0000" and r["task"] == "claim_detection" else r
+            for r in ok_rows]
+    path = write_sub(rows, ok_meta, "nan")
+    with pytest.raises(ManyErrors) as info:
+        check(read_submission(path), shape_from_gold(gold), "test")
+    assert [str(e) for e in info.value.errors] == [
+        f"{path}:16: claim_detection unit_id 'a5-0000': score: expected a finite number, found nan"]

@@ -74,3 +74,19 @@ def test_a_bad_submission_fails_the_whole_leaderboard_with_its_errors(runs):
     shutil.copy(SUBMISSIONS / "NOTOK_missing_id.meta.json", runs / "bad.meta.json")
     with pytest.raises(ManyErrors, match="bad.jsonl: sentence_stance: expected a prediction for unit_id 'a4-0001'"):
         leaderboard(runs, GOLD_DIR, **FAST)
+
+
+def test_compare_any_two_systems(evil_runs):
+    import natostance
+
+    a = natostance.score(GOLD_DIR, evil_runs / "ok.jsonl", resamples=200)
+    b = natostance.score(GOLD_DIR, evil_runs / "worse.jsonl", resamples=200)
+    out = natostance.compare(a, b, "sentence_stance", "accuracy", resamples=200)
+    assert out["metric"] == "accuracy" and out["few_clusters"] is True
+    assert out["difference"] == pytest.approx(a.doc["tasks"]["sentence_stance"]["metrics"]["accuracy"]["value"]
+                                              - b.doc["tasks"]["sentence_stance"]["metrics"]["accuracy"]["value"])
+    from natostance.errors import NatoStanceError
+    from natostance.evaluation.result import ScoreResult
+
+    with pytest.raises(NatoStanceError, match="need in-memory statistics"):
+        natostance.compare(ScoreResult(a.to_dict()), b, "sentence_stance")

@@ -9,6 +9,7 @@ ids the dataset does not know are errors.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,6 +116,10 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
             kind = _UNIT_KIND.get(task, "article")
             errors.append(f"{where}: {task} {'article_id' if task == 'claim_spans' else 'unit_id'} {unit!r}: "
                           f"expected a {kind} id of the gold, found an unknown id")
+            continue
+        if task == "claim_detection" and not math.isfinite(row["score"]):
+            errors.append(f"{where}: claim_detection unit_id {unit!r}: score: expected a finite number, found {row['score']}")
+            invalid.add((task, key))
             continue
         if task == "claim_spans":
             length = shape.articles[unit]["length"]

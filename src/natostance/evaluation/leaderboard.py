@@ -64,6 +64,20 @@ def collect(folder: str | Path, gold: Gold, split: str, allow_incompatible: bool
     return out
 
 
+def compare(a: ScoreResult, b: ScoreResult, task: str, metric: str | None = None,
+            resamples: int = B.DEFAULT_RESAMPLES, seed: int = B.DEFAULT_SEED) -> dict[str, Any]:
+    """Paired article-cluster bootstrap of metric(a) - metric(b) on one task (both scored in this session)."""
+    if task not in a.stats or task not in b.stats:
+        raise NatoStanceError(f"compare: both results need in-memory statistics for {task} (score them, do not load them)")
+    sa, sb = a.stats[task], b.stats[task]
+    if sa.articles != sb.articles:
+        raise NatoStanceError(f"compare: {a.system!r} and {b.system!r} were scored on different articles")
+    name = metric or sa.headline
+    out = B.paired_p_value(sa.matrix(), sb.matrix(), sa.metrics[name], resamples, seed)
+    return out | {"task": task, "metric": name, "clusters": len(sa.articles),
+                  "few_clusters": len(sa.articles) < B.MIN_CLUSTERS}
+
+
 def _row(res: ScoreResult, why: str | None, task: str) -> dict[str, Any]:
     d, t = res.doc, res.doc["tasks"][task]
     head = t["metrics"][t["headline"]]
@@ -98,10 +112,7 @@ def leaderboard(folder: str | Path, gold: Gold | str | Path, split: str = "test"
             if i + 1 < len(rows):
                 a, b = entries[i][0], entries[i + 1][0]
                 if task in a.stats and task in b.stats:
-                    sa, sb = a.stats[task], b.stats[task]
-                    row["p_vs_next"] = B.paired_p_value(sa.matrix(), sb.matrix(), sa.metrics[sa.headline],
-                                                        resamples, seed)
-                    row["p_vs_next"] |= {"clusters": len(sa.articles), "few_clusters": len(sa.articles) < B.MIN_CLUSTERS}
+                    row["p_vs_next"] = compare(a, b, task, resamples=resamples, seed=seed)
         tasks[task] = {"headline": entries[0][0].doc["tasks"][task]["headline"], "rows": rows}
     return {"dataset_version": gold.dataset_version, "split": split, "split_hashes": split_hashes(gold),
             "scorer_version": __version__, "bootstrap": {"resamples": resamples, "seed": seed, "cluster": "article"},
