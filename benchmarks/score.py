@@ -59,12 +59,23 @@ def main() -> None:
     gold = rng.integers(0, k, args.rows).astype(np.int8)
     pred = np.where(rng.random(args.rows) < 0.6, gold, rng.integers(0, k, args.rows)).astype(np.int8)
     mem_data = peak_mb()
-    res: dict = {"rows": args.rows, "articles": args.articles, "classes": k, "resamples": args.resamples,
-                 "python": platform.python_version(), "numpy": np.__version__, "machine": platform.machine()}
+    res: dict = {
+        "rows": args.rows,
+        "articles": args.articles,
+        "classes": k,
+        "resamples": args.resamples,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "machine": platform.machine(),
+    }
     with threadpool_limits(1):
         t_ours, ours = best_of(lambda: float(M.macro_f1(M.confusion_matrix(gold, pred, k))))
-        t_matrix, matrix = best_of(lambda: B.cluster_matrix(article, gold.astype(np.int64) * k + pred,
-                                                             np.ones(args.rows), args.articles, k * k), 1)
+        t_matrix, matrix = best_of(
+            lambda: B.cluster_matrix(
+                article, gold.astype(np.int64) * k + pred, np.ones(args.rows), args.articles, k * k
+            ),
+            1,
+        )
         metric = lambda s: M.macro_f1(np.asarray(s).reshape(*np.shape(s)[:-1], k, k))  # noqa: E731
         t_boot, reps = best_of(lambda: B.replicates(matrix, {"macro_f1": metric}, args.resamples, 1)["macro_f1"], 1)
         mem_ours = peak_mb()
@@ -75,33 +86,51 @@ def main() -> None:
         srng = np.random.default_rng(1)
         for _ in range(args.sklearn_loop):
             drawn = srng.integers(0, args.articles, args.articles)
-            rows = np.concatenate([order[starts[a]:starts[a + 1]] for a in drawn])
+            rows = np.concatenate([order[starts[a] : starts[a + 1]] for a in drawn])
             f1_score(gold[rows], pred[rows], labels=list(range(k)), average="macro")
         t_sk_loop = (time.perf_counter() - t0) / args.sklearn_loop * args.resamples
     assert abs(ours - sk) < 1e-9, (ours, sk)
     ci = B.percentile_ci(reps)
-    res |= {"macro_f1": ours, "ci": ci, "sklearn_macro_f1": float(sk),
-            "seconds": {"point_ours": t_ours, "point_sklearn": t_sk, "cluster_matrix": t_matrix,
-                        "bootstrap_ours": t_boot, "bootstrap_ours_total": t_matrix + t_boot,
-                        "bootstrap_sklearn_loop_extrapolated": t_sk_loop},
-            "sklearn_loop_timed_replicates": args.sklearn_loop,
-            "ratios": {"point": t_sk / t_ours, "bootstrap": t_sk_loop / (t_matrix + t_boot)},
-            "peak_mb": {"after_data": mem_data, "after_ours": mem_ours, "after_sklearn": peak_mb()},
-            "targets": {"point_10x_faster": t_sk / t_ours >= 10, "bootstrap_under_5s": t_matrix + t_boot < 5,
-                        "memory_under_2gb": mem_ours < 2048}}
+    res |= {
+        "macro_f1": ours,
+        "ci": ci,
+        "sklearn_macro_f1": float(sk),
+        "seconds": {
+            "point_ours": t_ours,
+            "point_sklearn": t_sk,
+            "cluster_matrix": t_matrix,
+            "bootstrap_ours": t_boot,
+            "bootstrap_ours_total": t_matrix + t_boot,
+            "bootstrap_sklearn_loop_extrapolated": t_sk_loop,
+        },
+        "sklearn_loop_timed_replicates": args.sklearn_loop,
+        "ratios": {"point": t_sk / t_ours, "bootstrap": t_sk_loop / (t_matrix + t_boot)},
+        "peak_mb": {"after_data": mem_data, "after_ours": mem_ours, "after_sklearn": peak_mb()},
+        "targets": {
+            "point_10x_faster": t_sk / t_ours >= 10,
+            "bootstrap_under_5s": t_matrix + t_boot < 5,
+            "memory_under_2gb": mem_ours < 2048,
+        },
+    }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(res, indent=1) + "\n")
     s = res["seconds"]
-    print(f"{args.rows:,} predictions, {args.articles:,} articles, {k} classes, one core; macro-F1 {ours:.4f} "
-          f"[{ci[0]:.4f}, {ci[1]:.4f}] (= sklearn to 1e-9)")
+    print(
+        f"{args.rows:,} predictions, {args.articles:,} articles, {k} classes, one core; macro-F1 {ours:.4f} "
+        f"[{ci[0]:.4f}, {ci[1]:.4f}] (= sklearn to 1e-9)"
+    )
     print(f"{'':34}{'natostance':>12}{'scikit-learn':>14}{'ratio':>9}")
     print(f"{'point estimate (s)':34}{s['point_ours']:12.3f}{s['point_sklearn']:14.3f}{res['ratios']['point']:9.1f}")
     print(f"{'article matrix (s)':34}{s['cluster_matrix']:12.3f}")
-    print(f"{f'{args.resamples} cluster resamples (s)':34}{s['bootstrap_ours_total']:12.3f}"
-          f"{s['bootstrap_sklearn_loop_extrapolated']:14.1f}{res['ratios']['bootstrap']:9.1f}"
-          f"   (sklearn: {args.sklearn_loop} timed, extrapolated)")
-    print(f"{'peak memory (MB)':34}{mem_ours:12.0f}{res['peak_mb']['after_sklearn']:14.0f}   (process peak; data alone "
-          f"{mem_data:.0f})")
+    print(
+        f"{f'{args.resamples} cluster resamples (s)':34}{s['bootstrap_ours_total']:12.3f}"
+        f"{s['bootstrap_sklearn_loop_extrapolated']:14.1f}{res['ratios']['bootstrap']:9.1f}"
+        f"   (sklearn: {args.sklearn_loop} timed, extrapolated)"
+    )
+    print(
+        f"{'peak memory (MB)':34}{mem_ours:12.0f}{res['peak_mb']['after_sklearn']:14.0f}   (process peak; data alone "
+        f"{mem_data:.0f})"
+    )
     print("targets: " + ", ".join(f"{k}={'met' if v else 'MISSED'}" for k, v in res["targets"].items()))
 
 

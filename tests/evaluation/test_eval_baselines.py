@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import GOLD_DIR
+
 from natostance.baselines import BASELINES, run_baseline
 from natostance.baselines.rules import stance_for, target_patterns
 from natostance.errors import InputError
@@ -35,7 +35,11 @@ def test_majority_predicts_the_train_majority_per_target(tmp_path, gold):
     path = run_baseline("majority", gold, tmp_path / "m.jsonl")
     rows = [json.loads(x) for x in path.open()]
     nato = {r["label"] for r in rows if r["task"] == "sentence_stance" and r["target"] == "nato"}
-    train = [r["label"] for r in gold.stance if r["split"] == "train" and r["unit_type"] == "sentence" and r["target"] == "nato"]
+    train = [
+        r["label"]
+        for r in gold.stance
+        if r["split"] == "train" and r["unit_type"] == "sentence" and r["target"] == "nato"
+    ]
     assert nato == {max(labels("stance"), key=lambda c: (train.count(c), -labels("stance").index(c)))}
 
 
@@ -52,7 +56,9 @@ def test_rules_read_target_names_from_the_label_file():
 
 
 def test_unknown_baseline_names_the_known_ones(gold, tmp_path):
-    with pytest.raises(InputError, match="expected a baseline name \\(majority, rules, tfidf, openai, embedding\\), found 'bert'"):
+    with pytest.raises(
+        InputError, match="expected a baseline name \\(majority, rules, tfidf, openai, embedding\\), found 'bert'"
+    ):
         run_baseline("bert", gold, tmp_path / "x.jsonl")
 
 

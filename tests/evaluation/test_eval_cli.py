@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-
 from conftest import GOLD_DIR, SUBMISSIONS
+
 from natostance.cli import cli
 
 
@@ -36,8 +36,17 @@ def test_check_needs_a_shape_or_gold():
 
 
 def test_score_writes_result_and_model_index(tmp_path):
-    res = run("score", GOLD_DIR, SUBMISSIONS / "ok.jsonl", "--resamples", 100, "--out", tmp_path / "r.json",
-              "--model-index", tmp_path / "mi.yaml")
+    res = run(
+        "score",
+        GOLD_DIR,
+        SUBMISSIONS / "ok.jsonl",
+        "--resamples",
+        100,
+        "--out",
+        tmp_path / "r.json",
+        "--model-index",
+        tmp_path / "mi.yaml",
+    )
     assert res.exit_code == 0, res.output
     assert "sentence_stance  macro_f1" in res.output and "optimistic sentence-level" in res.output
     assert json.loads((tmp_path / "r.json").read_text())["system"] == "fixture system"
@@ -57,7 +66,9 @@ def test_baseline_then_leaderboard(tmp_path):
         assert run("baseline", name, "--gold", GOLD_DIR, "--out", runs / f"{name}.jsonl").exit_code == 0
     md = run("leaderboard", runs, "--gold", GOLD_DIR, "--resamples", 100)
     assert md.exit_code == 0 and "### sentence_stance" in md.output and "target\\-mention rules" in md.output
-    page = run("leaderboard", runs, "--gold", GOLD_DIR, "--resamples", 100, "--format", "html", "--out", tmp_path / "b.html")
+    page = run(
+        "leaderboard", runs, "--gold", GOLD_DIR, "--resamples", 100, "--format", "html", "--out", tmp_path / "b.html"
+    )
     assert page.exit_code == 0 and (tmp_path / "b.html").read_text().startswith("<!DOCTYPE html>")
     doc = json.loads(run("leaderboard", runs, "--gold", GOLD_DIR, "--resamples", 100, "--format", "json").output)
     assert set(doc["tasks"]) >= {"sentence_stance", "claim_detection"}

@@ -6,8 +6,8 @@ import json
 import shutil
 
 import pytest
-
 from conftest import GOLD_DIR, SUBMISSIONS
+
 from natostance.errors import ManyErrors
 from natostance.evaluation import html
 from natostance.evaluation.leaderboard import leaderboard, md_escape, to_markdown
@@ -61,8 +61,11 @@ def test_incompatible_stored_results_are_refused_unless_asked(runs, tmp_path):
     old["dataset_version"] = "0.0.9"
     old["system"] = "old system"
     (runs / "old.result.json").write_text(json.dumps(old))
-    with pytest.raises(ManyErrors, match="old.result.json: incompatible result \\(dataset version 0.0.9, expected "
-                                         "0.1.0\\); pass --allow-incompatible to show it marked"):
+    with pytest.raises(
+        ManyErrors,
+        match="old.result.json: incompatible result \\(dataset version 0.0.9, expected "
+        "0.1.0\\); pass --allow-incompatible to show it marked",
+    ):
         leaderboard(runs, GOLD_DIR, **FAST)
     board = leaderboard(runs, GOLD_DIR, allow_incompatible=True, **FAST)
     marked = [r for r in board["tasks"]["sentence_stance"]["rows"] if r["system"] == "old system"]
@@ -83,8 +86,10 @@ def test_compare_any_two_systems(evil_runs):
     b = natostance.score(GOLD_DIR, evil_runs / "worse.jsonl", resamples=200)
     out = natostance.compare(a, b, "sentence_stance", "accuracy", resamples=200)
     assert out["metric"] == "accuracy" and out["few_clusters"] is True
-    assert out["difference"] == pytest.approx(a.doc["tasks"]["sentence_stance"]["metrics"]["accuracy"]["value"]
-                                              - b.doc["tasks"]["sentence_stance"]["metrics"]["accuracy"]["value"])
+    assert out["difference"] == pytest.approx(
+        a.doc["tasks"]["sentence_stance"]["metrics"]["accuracy"]["value"]
+        - b.doc["tasks"]["sentence_stance"]["metrics"]["accuracy"]["value"]
+    )
     from natostance.errors import NatoStanceError
     from natostance.evaluation.result import ScoreResult
 

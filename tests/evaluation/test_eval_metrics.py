@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.metrics import (accuracy_score, average_precision_score, f1_score, precision_recall_fscore_support)
+from sklearn.metrics import accuracy_score, average_precision_score, f1_score, precision_recall_fscore_support
 
 from natostance.evaluation import metrics as M
 from natostance.evaluation.taskstats import _span_f1
@@ -38,8 +38,12 @@ def test_stance_metrics_equal_sklearn_and_eval_pl(data):
     before = (list(gold), list(pred))
     cm = M.confusion_matrix(np.array(gold), np.array(pred), K)
     every = list(range(K))
-    assert M.macro_f1(cm) == pytest.approx(f1_score(gold, pred, labels=every, average="macro", zero_division=0), abs=1e-9)
-    assert M.f_avg(cm, FAV, AG) == pytest.approx(f1_score(gold, pred, labels=[FAV, AG], average="macro", zero_division=0), abs=1e-9)
+    assert M.macro_f1(cm) == pytest.approx(
+        f1_score(gold, pred, labels=every, average="macro", zero_division=0), abs=1e-9
+    )
+    assert M.f_avg(cm, FAV, AG) == pytest.approx(
+        f1_score(gold, pred, labels=[FAV, AG], average="macro", zero_division=0), abs=1e-9
+    )
     assert M.f_avg(cm, FAV, AG) == pytest.approx(eval_pl_f_avg(gold, pred), abs=1e-9)
     assert M.accuracy(cm) == pytest.approx(accuracy_score(gold, pred), abs=1e-9)
     p, r, f = M.per_class_prf(cm)

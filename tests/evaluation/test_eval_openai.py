@@ -7,8 +7,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
 from conftest import GOLD_DIR
+
 from natostance.baselines import run_baseline
 from natostance.errors import InputError
 from natostance.evaluation.check import check_submission

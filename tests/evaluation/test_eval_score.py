@@ -8,9 +8,9 @@ import random
 
 import pytest
 import yaml
+from conftest import GOLD_DIR, SUBMISSIONS, synthetic
 from sklearn.metrics import f1_score
 
-from conftest import GOLD_DIR, SUBMISSIONS, synthetic
 from natostance.errors import ManyErrors
 from natostance.evaluation.gold import checkworthy_sentences, gold_from_records, split_hashes
 from natostance.evaluation.model_index import model_index_yaml
@@ -29,17 +29,26 @@ def _comparable(result):
 
 def test_sentence_stance_matches_sklearn_on_an_id_join(gold):
     result = score(gold, SUBMISSIONS / "ok.jsonl", **FAST)
-    pred = {(r["unit_id"], r["target"]): r["label"] for r in map(json.loads, (SUBMISSIONS / "ok.jsonl").open())
-            if r["task"] == "sentence_stance"}
+    pred = {
+        (r["unit_id"], r["target"]): r["label"]
+        for r in map(json.loads, (SUBMISSIONS / "ok.jsonl").open())
+        if r["task"] == "sentence_stance"
+    }
     truth = [r for r in gold.stance if r["unit_type"] == "sentence" and r["split"] == "test"]
     y, p = [r["label"] for r in truth], [pred[r["unit_id"], r["target"]] for r in truth]
     m = result.doc["tasks"]["sentence_stance"]["metrics"]
-    assert m["macro_f1"]["value"] == pytest.approx(f1_score(y, p, labels=list(labels("stance")), average="macro",
-                                                            zero_division=0), abs=1e-9)
-    assert m["f_avg"]["value"] == pytest.approx(f1_score(y, p, labels=["favor", "against"], average="macro",
-                                                         zero_division=0), abs=1e-9)
-    assert result.doc["tasks"]["sentence_stance"]["confusion_matrix"]["matrix"] == [[2, 1, 0, 0], [0, 0, 1, 0],
-                                                                                   [0, 0, 1, 0], [0, 0, 0, 3]]
+    assert m["macro_f1"]["value"] == pytest.approx(
+        f1_score(y, p, labels=list(labels("stance")), average="macro", zero_division=0), abs=1e-9
+    )
+    assert m["f_avg"]["value"] == pytest.approx(
+        f1_score(y, p, labels=["favor", "against"], average="macro", zero_division=0), abs=1e-9
+    )
+    assert result.doc["tasks"]["sentence_stance"]["confusion_matrix"]["matrix"] == [
+        [2, 1, 0, 0],
+        [0, 0, 1, 0],
+        [0, 0, 1, 0],
+        [0, 0, 0, 3],
+    ]
 
 
 def test_claim_tasks_on_the_fixture(gold):
@@ -84,11 +93,18 @@ def test_scoring_on_a_declared_training_split_is_refused(gold):
 
 def test_every_figure_has_a_ci_and_few_clusters_get_the_optimistic_one(gold):
     doc = score(gold, SUBMISSIONS / "ok.jsonl", **FAST).doc
-    assert doc["bootstrap"] == {"resamples": 200, "seed": 20160611, "cluster": "article", "level": 0.95,
-                                "ci": "percentile", "min_clusters": 10, "min_support": 30}
+    assert doc["bootstrap"] == {
+        "resamples": 200,
+        "seed": 20160611,
+        "cluster": "article",
+        "level": 0.95,
+        "ci": "percentile",
+        "min_clusters": 10,
+        "min_support": 30,
+    }
     for task, t in doc["tasks"].items():
         assert t["clusters"] == 2
-        for name, f in t["metrics"].items():
+        for f in t["metrics"].values():
             assert f["clusters"] == 2
             if f["value"] is not None:
                 assert f["ci_low"] <= f["value"] + 1e-12 or task == "claim_detection"
@@ -128,7 +144,10 @@ def test_tables_and_model_index(gold):
 
 
 def test_split_hashes_change_with_any_label(gold):
-    recs = {c: [json.loads(x) for x in (GOLD_DIR / f"{c}.jsonl").open()] for c in ("articles", "sentences", "stance", "claims")}
+    recs = {
+        c: [json.loads(x) for x in (GOLD_DIR / f"{c}.jsonl").open()]
+        for c in ("articles", "sentences", "stance", "claims")
+    }
     recs["stance"][-1]["label"] = "against"
     other = split_hashes(gold_from_records(recs))
     base = split_hashes(gold)
@@ -139,7 +158,10 @@ def test_gold_problems_are_reported_together(tmp_path):
     from natostance.errors import InputError
     from natostance.evaluation.gold import load_gold
 
-    recs = {c: [json.loads(x) for x in (GOLD_DIR / f"{c}.jsonl").open()] for c in ("articles", "sentences", "stance", "claims")}
+    recs = {
+        c: [json.loads(x) for x in (GOLD_DIR / f"{c}.jsonl").open()]
+        for c in ("articles", "sentences", "stance", "claims")
+    }
     recs["stance"][0]["label"] = "pro"
     recs["stance"][1]["unit_id"] = "zz-0000"
     recs["claims"][0]["end"] = 10_000
@@ -148,7 +170,8 @@ def test_gold_problems_are_reported_together(tmp_path):
     assert [str(e) for e in info.value.errors] == [
         'g/stance row 1: label: expected one of favor, against, neutral, none, found "pro"',
         "g/stance row 2: unit_id 'zz-0000' is not a sentence of the dataset",
-        "g/claims row 1: expected 0 <= start < end <= 109, found 72..10000"]
+        "g/claims row 1: expected 0 <= start < end <= 109, found 72..10000",
+    ]
     (tmp_path / "articles.jsonl").write_text("")
     with pytest.raises(InputError, match="expected config 'sentences'"):
         load_gold(tmp_path)
@@ -191,9 +214,11 @@ def test_random_datasets_score_like_sklearn_in_any_row_order(write_sub, n_articl
     y, p = [r["label"] for r in truth], [pred[r["unit_id"], r["target"]] for r in truth]
     m = a.doc["tasks"]["sentence_stance"]["metrics"]
     assert m["macro_f1"]["value"] == pytest.approx(
-        f1_score(y, p, labels=list(labels("stance")), average="macro", zero_division=0), abs=1e-9)
+        f1_score(y, p, labels=list(labels("stance")), average="macro", zero_division=0), abs=1e-9
+    )
     cw = checkworthy_sentences(gold)
     det = {r["unit_id"]: r["checkworthy"] for r in rows if r["task"] == "claim_detection"}
     ids = sorted(det)
     assert a.doc["tasks"]["claim_detection"]["metrics"]["positive_f1"]["value"] == pytest.approx(
-        f1_score([i in cw for i in ids], [det[i] for i in ids], zero_division=0), abs=1e-9)
+        f1_score([i in cw for i in ids], [det[i] for i in ids], zero_division=0), abs=1e-9
+    )

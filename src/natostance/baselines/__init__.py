@@ -27,8 +27,8 @@ def run_baseline(name: str, gold, out: str | Path, split: str = "test", **option
     """Run one baseline on a gold directory (or ``Gold``) and write ``out`` (.jsonl) plus ``out``'s .meta.json.
 
     ``options`` go to the baseline (``openai``: ``base_url``, ``model``, ``api_key``)."""
-    from natostance.errors import InputError
     from natostance.baselines.common import write_submission
+    from natostance.errors import InputError
     from natostance.evaluation.gold import Gold, load_gold
 
     if name not in BASELINES:

@@ -27,7 +27,7 @@ def units(gold: Gold, split: str) -> dict[str, Any]:
 def text_of(gold: Gold, unit_id: str) -> str:
     if unit_id in gold.sentences:
         s = gold.sentences[unit_id]
-        return s.get("text") or gold.articles[s["article_id"]]["text"][s["start"]:s["end"]]
+        return s.get("text") or gold.articles[s["article_id"]]["text"][s["start"] : s["end"]]
     return gold.articles[unit_id]["text"]
 
 
@@ -47,10 +47,21 @@ def most_common(values, order) -> Any:
     return max(order, key=lambda v: (counts[v], -list(order).index(v))) if counts else order[0]
 
 
-def meta(gold: Gold, system: str, description: str, trained_on: list[str], parameters: dict | None = None) -> dict[str, Any]:
-    return {"system": system, "authors": ["NATO-Stance maintainers"], "url": None, "kind": "baseline",
-            "description": description, "parameters": dict(parameters or {}, natostance=__version__),
-            "training_cutoff": None, "dataset_version": gold.dataset_version, "trained_on": trained_on, "tuned_on": []}
+def meta(
+    gold: Gold, system: str, description: str, trained_on: list[str], parameters: dict | None = None
+) -> dict[str, Any]:
+    return {
+        "system": system,
+        "authors": ["NATO-Stance maintainers"],
+        "url": None,
+        "kind": "baseline",
+        "description": description,
+        "parameters": dict(parameters or {}, natostance=__version__),
+        "training_cutoff": None,
+        "dataset_version": gold.dataset_version,
+        "trained_on": trained_on,
+        "tuned_on": [],
+    }
 
 
 def write_submission(rows: list[dict[str, Any]], meta_doc: dict[str, Any], out: str | Path) -> Path:

@@ -14,8 +14,10 @@ def predict(gold, split: str):
         train = C.train_stance(gold, unit_type)
         overall = C.most_common([r["label"] for r in train], stance)
         holder = C.most_common([r["holder"] for r in train if r["holder"]], holders)
-        by_target = {t: C.most_common([r["label"] for r in train if r["target"] == t] or [overall], stance)
-                     for t in labels("target")}
+        by_target = {
+            t: C.most_common([r["label"] for r in train if r["target"] == t] or [overall], stance)
+            for t in labels("target")
+        }
         for unit_id, target in u["stance" if task == "sentence_stance" else "article_stance"]:
             row = {"task": task, "unit_id": unit_id, "target": target, "label": by_target[target]}
             if task == "sentence_stance":
@@ -23,6 +25,8 @@ def predict(gold, split: str):
             rows.append(row)
     _, cw = C.train_sentences(gold)
     majority_cw = sum(cw) * 2 > len(cw)
-    rows += [{"task": "claim_detection", "unit_id": s, "checkworthy": majority_cw, "score": float(majority_cw)}
-             for s in u["sentences"]]
+    rows += [
+        {"task": "claim_detection", "unit_id": s, "checkworthy": majority_cw, "score": float(majority_cw)}
+        for s in u["sentences"]
+    ]
     return rows, C.meta(gold, "majority", "Most frequent train label per task and target; no claim spans.", ["train"])

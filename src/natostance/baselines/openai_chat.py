@@ -26,14 +26,20 @@ MAX_ARTICLE_CHARS = 6000
 
 def system_prompt(kind: str) -> str:
     if kind == "checkworthy":
-        return ("You label sentences of news articles about NATO, Russia and the United States. A sentence is "
-                "check-worthy if it contains a factual claim that a fact-checker could verify. Answer only with "
-                'JSON: {"checkworthy": true or false, "score": a number from 0 to 1}.')
+        return (
+            "You label sentences of news articles about NATO, Russia and the United States. A sentence is "
+            "check-worthy if it contains a factual claim that a fact-checker could verify. Answer only with "
+            'JSON: {"checkworthy": true or false, "score": a number from 0 to 1}.'
+        )
     lines = [f"- {s}: {d}" for s, d in descriptions("stance").items()]
     holders = [f"- {h}: {d}" for h, d in descriptions("holder").items()]
-    return ("You label the stance of news text towards a target. Stance labels:\n" + "\n".join(lines)
-            + "\nHolder (whose stance it is):\n" + "\n".join(holders)
-            + '\nAnswer only with JSON: {"label": one stance label, "holder": one holder label}.')
+    return (
+        "You label the stance of news text towards a target. Stance labels:\n"
+        + "\n".join(lines)
+        + "\nHolder (whose stance it is):\n"
+        + "\n".join(holders)
+        + '\nAnswer only with JSON: {"label": one stance label, "holder": one holder label}.'
+    )
 
 
 def user_prompt(text: str, target: str | None = None) -> str:
@@ -49,8 +55,11 @@ class ChatClient:
         self.model, self.api_key, self.timeout = model, api_key, timeout
 
     def ask(self, system: str, user: str) -> str:
-        body = {"model": self.model, "temperature": 0,
-                "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}]}
+        body = {
+            "model": self.model,
+            "temperature": 0,
+            "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
+        }
         headers = {"Content-Type": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
@@ -72,8 +81,10 @@ def predict(gold, split: str, base_url: str | None = None, model: str | None = N
     base_url = base_url or os.environ.get("NATOSTANCE_LLM_BASE_URL")
     model = model or os.environ.get("NATOSTANCE_LLM_MODEL")
     if not base_url or not model:
-        raise InputError("openai baseline", "expected --base-url and --model (or NATOSTANCE_LLM_BASE_URL and "
-                         "NATOSTANCE_LLM_MODEL), found none")
+        raise InputError(
+            "openai baseline",
+            "expected --base-url and --model (or NATOSTANCE_LLM_BASE_URL and NATOSTANCE_LLM_MODEL), found none",
+        )
     client = ChatClient(base_url, model, api_key or os.environ.get("NATOSTANCE_LLM_API_KEY"))
     u = C.units(gold, split)
     stance, holders, invalid, rows = labels("stance"), labels("holder"), 0, []
@@ -90,10 +101,20 @@ def predict(gold, split: str, base_url: str | None = None, model: str | None = N
         doc = _parse(client.ask(system_prompt("checkworthy"), user_prompt(C.text_of(gold, sid))))
         ok = isinstance(doc.get("checkworthy"), bool) and isinstance(doc.get("score"), (int, float))
         invalid += not ok
-        rows.append({"task": "claim_detection", "unit_id": sid, "checkworthy": bool(doc.get("checkworthy")) if ok else False,
-                     "score": float(doc["score"]) if ok else 0.0})
-    meta = C.meta(gold, f"zero-shot {model}", "Zero-shot prompt built from the label file, via an OpenAI-compatible "
-                  "chat endpoint.", [], {"model": model, "prompt_version": PROMPT_VERSION, "invalid_answers": invalid,
-                                         "temperature": 0})
+        rows.append(
+            {
+                "task": "claim_detection",
+                "unit_id": sid,
+                "checkworthy": bool(doc.get("checkworthy")) if ok else False,
+                "score": float(doc["score"]) if ok else 0.0,
+            }
+        )
+    meta = C.meta(
+        gold,
+        f"zero-shot {model}",
+        "Zero-shot prompt built from the label file, via an OpenAI-compatible chat endpoint.",
+        [],
+        {"model": model, "prompt_version": PROMPT_VERSION, "invalid_answers": invalid, "temperature": 0},
+    )
     meta["kind"] = "system"
     return rows, meta

@@ -41,10 +41,19 @@ def predict(gold, split: str):
     rows = []
     for unit_id, target in u["stance"]:
         text = C.text_of(gold, unit_id)
-        rows.append({"task": "sentence_stance", "unit_id": unit_id, "target": target, "label": stance_for(text, target),
-                     "holder": "quoted" if SPEAKER.search(text) or '"' in text else "author"})
-    rows += [{"task": "article_stance", "unit_id": a, "target": t, "label": stance_for(C.text_of(gold, a), t)}
-             for a, t in u["article_stance"]]
+        rows.append(
+            {
+                "task": "sentence_stance",
+                "unit_id": unit_id,
+                "target": target,
+                "label": stance_for(text, target),
+                "holder": "quoted" if SPEAKER.search(text) or '"' in text else "author",
+            }
+        )
+    rows += [
+        {"task": "article_stance", "unit_id": a, "target": t, "label": stance_for(C.text_of(gold, a), t)}
+        for a, t in u["article_stance"]
+    ]
     for sid in u["sentences"]:
         text = C.text_of(gold, sid)
         cues = len(CUE.findall(text))
@@ -52,7 +61,18 @@ def predict(gold, split: str):
         if cues:
             s = gold.sentences[sid]
             speaker = SPEAKER.search(text)
-            rows.append({"task": "claim_spans", "article_id": s["article_id"], "start": s["start"], "end": s["end"],
-                         "speaker": speaker.group(1).strip() if speaker else None})
-    return rows, C.meta(gold, "target-mention rules", "Target mention -> neutral, else none; numbers and reporting "
-                        "verbs -> check-worthy sentence span.", [])
+            rows.append(
+                {
+                    "task": "claim_spans",
+                    "article_id": s["article_id"],
+                    "start": s["start"],
+                    "end": s["end"],
+                    "speaker": speaker.group(1).strip() if speaker else None,
+                }
+            )
+    return rows, C.meta(
+        gold,
+        "target-mention rules",
+        "Target mention -> neutral, else none; numbers and reporting verbs -> check-worthy sentence span.",
+        [],
+    )

@@ -11,10 +11,20 @@ from pathlib import Path
 import click
 
 SPLITS = click.Choice(["train", "validation", "test", "all"])
-split_opt = click.option("--split", type=SPLITS, default="test", show_default=True,
-                         help="Split to check/score; 'all' only for systems trained and tuned on no split.")
-resamples_opt = click.option("--resamples", type=click.IntRange(1), default=1000, show_default=True,
-                             help="Cluster-bootstrap resamples (articles).")
+split_opt = click.option(
+    "--split",
+    type=SPLITS,
+    default="test",
+    show_default=True,
+    help="Split to check/score; 'all' only for systems trained and tuned on no split.",
+)
+resamples_opt = click.option(
+    "--resamples",
+    type=click.IntRange(1),
+    default=1000,
+    show_default=True,
+    help="Cluster-bootstrap resamples (articles).",
+)
 seed_opt = click.option("--seed", type=int, default=20160611, show_default=True, help="Bootstrap seed.")
 
 
@@ -38,11 +48,20 @@ def register(cli: click.Group) -> None:
         if not shape and not gold:
             raise click.UsageError("give --shape SHAPE.json or --gold DIR")
         p = check_submission(submission, shape=shape, gold=gold, meta=meta, split=split)
-        summary = {"ok": True, "system": p.system, "split": split, "tasks": list(p.tasks),
-                   "predictions": {t: len(v) for t, v in p.by_task.items()} | {"claim_spans": sum(map(len, p.spans.values()))},
-                   "set_aside_rows": p.set_aside}
-        click.echo(json.dumps(summary) if as_json else f"ok: {submission} ({p.system}): tasks {', '.join(p.tasks)}; "
-                   f"{p.set_aside} row(s) of other splits set aside")
+        summary = {
+            "ok": True,
+            "system": p.system,
+            "split": split,
+            "tasks": list(p.tasks),
+            "predictions": {t: len(v) for t, v in p.by_task.items()} | {"claim_spans": sum(map(len, p.spans.values()))},
+            "set_aside_rows": p.set_aside,
+        }
+        click.echo(
+            json.dumps(summary)
+            if as_json
+            else f"ok: {submission} ({p.system}): tasks {', '.join(p.tasks)}; "
+            f"{p.set_aside} row(s) of other splits set aside"
+        )
 
     @cli.command()
     @click.argument("gold", type=click.Path(exists=True, file_okay=False))
@@ -72,13 +91,19 @@ def register(cli: click.Group) -> None:
         for row in result.rows("metrics"):
             ci = "" if row["ci_low"] is None else f" [{row['ci_low']:.3f}, {row['ci_high']:.3f}]"
             value = "n/a" if row["value"] is None else f"{row['value']:.3f}"
-            opt = "" if row["optimistic_ci_low"] is None else \
-                f" (optimistic {row['optimistic_level']}-level [{row['optimistic_ci_low']:.3f}, {row['optimistic_ci_high']:.3f}])"
+            opt = (
+                ""
+                if row["optimistic_ci_low"] is None
+                else f" (optimistic {row['optimistic_level']}-level "
+                f"[{row['optimistic_ci_low']:.3f}, {row['optimistic_ci_high']:.3f}])"
+            )
             click.echo(f"{row['task']:16} {row['metric']:22} {value}{ci}  {row['clusters']} articles{opt}")
 
     @cli.command()
     @click.argument("name")
-    @click.option("--gold", type=click.Path(exists=True, file_okay=False), required=True, help="Gold/dataset directory.")
+    @click.option(
+        "--gold", type=click.Path(exists=True, file_okay=False), required=True, help="Gold/dataset directory."
+    )
     @click.option("--out", type=click.Path(dir_okay=False), required=True, help="Submission file to write (.jsonl).")
     @split_opt
     @click.option("--base-url", help="openai: OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1.")
@@ -107,12 +132,17 @@ def register(cli: click.Group) -> None:
 
         Example: natostance leaderboard runs --gold dataset --format html --out leaderboard.html
         """
-        from natostance.evaluation import html, leaderboard as lb
+        from natostance.evaluation import html
+        from natostance.evaluation import leaderboard as lb
 
-        board = lb.leaderboard(submissions_dir, gold, split, allow_incompatible=allow_incompatible,
-                               resamples=resamples, seed=seed)
-        text = {"md": lb.to_markdown, "json": lambda b: json.dumps(b, indent=1, ensure_ascii=False),
-                "html": html.to_html}[fmt](board)
+        board = lb.leaderboard(
+            submissions_dir, gold, split, allow_incompatible=allow_incompatible, resamples=resamples, seed=seed
+        )
+        text = {
+            "md": lb.to_markdown,
+            "json": lambda b: json.dumps(b, indent=1, ensure_ascii=False),
+            "html": html.to_html,
+        }[fmt](board)
         if out:
             Path(out).write_text(text + "\n", encoding="utf-8")
             click.echo(f"wrote {out}")

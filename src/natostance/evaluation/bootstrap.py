@@ -42,8 +42,9 @@ def resample_counts(n: int, resamples: int, seed: int, chunk: int = 0) -> Iterat
         yield np.bincount(idx.ravel(), minlength=b * n).reshape(b, n).astype(float)
 
 
-def replicates(matrix: np.ndarray, metrics: dict[str, Metric], resamples: int = DEFAULT_RESAMPLES,
-               seed: int = DEFAULT_SEED) -> dict[str, np.ndarray]:
+def replicates(
+    matrix: np.ndarray, metrics: dict[str, Metric], resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED
+) -> dict[str, np.ndarray]:
     """Bootstrap replicates (``resamples`` values) of every metric over the clusters (rows) of ``matrix``."""
     out: dict[str, list[np.ndarray]] = {name: [] for name in metrics}
     if len(matrix) == 0:
@@ -64,8 +65,13 @@ def percentile_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float
     return float(lo), float(hi)
 
 
-def paired_p_value(matrix_a: np.ndarray, matrix_b: np.ndarray, metric: Metric, resamples: int = DEFAULT_RESAMPLES,
-                   seed: int = DEFAULT_SEED) -> dict[str, float]:
+def paired_p_value(
+    matrix_a: np.ndarray,
+    matrix_b: np.ndarray,
+    metric: Metric,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, float]:
     """Two-sided paired cluster-bootstrap p-value for metric(A) - metric(B); rows must be the same articles."""
     if matrix_a.shape != matrix_b.shape:
         raise ValueError(f"paired test needs the same clusters, found shapes {matrix_a.shape} and {matrix_b.shape}")
@@ -77,5 +83,10 @@ def paired_p_value(matrix_a: np.ndarray, matrix_b: np.ndarray, metric: Metric, r
     d = d[np.isfinite(d)]
     p = (1 + np.count_nonzero(np.abs(d - obs) >= abs(obs))) / (1 + d.size)
     ci = percentile_ci(d)
-    return {"difference": obs, "p_value": float(p), "ci_low": ci[0] if ci else None, "ci_high": ci[1] if ci else None,
-            "resamples": int(d.size)}
+    return {
+        "difference": obs,
+        "p_value": float(p),
+        "ci_low": ci[0] if ci else None,
+        "ci_high": ci[1] if ci else None,
+        "resamples": int(d.size),
+    }

@@ -46,15 +46,21 @@ def _meta_errors(sub: Submission, shape: Shape, split: str) -> list[str]:
     if errs:
         return errs
     if sub.meta["dataset_version"] != shape.dataset_version:
-        errs.append(f"{sub.meta_path}: dataset_version: expected {shape.dataset_version}, "
-                    f"found {sub.meta['dataset_version']} (the submission was made for another dataset version)")
+        errs.append(
+            f"{sub.meta_path}: dataset_version: expected {shape.dataset_version}, "
+            f"found {sub.meta['dataset_version']} (the submission was made for another dataset version)"
+        )
     refused = refused_splits(sub.meta)
     if split == "all" and refused:
-        errs.append(f"{sub.meta_path}: --split all needs a system that trained and tuned on no split, "
-                    f"found trained_on/tuned_on {', '.join(refused)}")
+        errs.append(
+            f"{sub.meta_path}: --split all needs a system that trained and tuned on no split, "
+            f"found trained_on/tuned_on {', '.join(refused)}"
+        )
     elif split in refused:
-        errs.append(f"{sub.meta_path}: the system declares training or tuning on split {split!r} "
-                    f"(trained_on/tuned_on); refusing to score it there")
+        errs.append(
+            f"{sub.meta_path}: the system declares training or tuning on split {split!r} "
+            f"(trained_on/tuned_on); refusing to score it there"
+        )
     return errs
 
 
@@ -107,31 +113,41 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
         present.add(task)
         key = _key(task, row)
         if (task, key) in seen:
-            errors.append(f"{where}: duplicate {task} prediction for {'/'.join(map(str, key))}, first given at {seen[task, key]}")
+            errors.append(
+                f"{where}: duplicate {task} prediction for {'/'.join(map(str, key))}, first given at {seen[task, key]}"
+            )
             continue
         seen[task, key] = where
         unit = row["article_id"] if task == "claim_spans" else row["unit_id"]
         unit_split = shape.split_of(task, unit)
         if unit_split is None:
             kind = _UNIT_KIND.get(task, "article")
-            errors.append(f"{where}: {task} {'article_id' if task == 'claim_spans' else 'unit_id'} {unit!r}: "
-                          f"expected a {kind} id of the gold, found an unknown id")
+            errors.append(
+                f"{where}: {task} {'article_id' if task == 'claim_spans' else 'unit_id'} {unit!r}: "
+                f"expected a {kind} id of the gold, found an unknown id"
+            )
             continue
         if task == "claim_detection" and not math.isfinite(row["score"]):
-            errors.append(f"{where}: claim_detection unit_id {unit!r}: score: expected a finite number, found {row['score']}")
+            errors.append(
+                f"{where}: claim_detection unit_id {unit!r}: score: expected a finite number, found {row['score']}"
+            )
             invalid.add((task, key))
             continue
         if task == "claim_spans":
             length = shape.articles[unit]["length"]
             if not row["start"] < row["end"] <= length:
-                errors.append(f"{where}: claim_spans article_id {unit!r}: expected 0 <= start < end <= {length}, "
-                              f"found start {row['start']}, end {row['end']}")
+                errors.append(
+                    f"{where}: claim_spans article_id {unit!r}: expected 0 <= start < end <= {length}, "
+                    f"found start {row['start']}, end {row['end']}"
+                )
                 continue
         elif task != "claim_detection":
             targets = shape.stance_units.get((task, unit), ())
             if row["target"] not in targets:
-                errors.append(f"{where}: {task} unit_id {unit!r}: expected a target in ({', '.join(targets)}), "
-                              f"found {row['target']!r}")
+                errors.append(
+                    f"{where}: {task} unit_id {unit!r}: expected a target in ({', '.join(targets)}), "
+                    f"found {row['target']!r}"
+                )
                 continue
         if split != "all" and unit_split != split:
             set_aside += 1
@@ -141,7 +157,9 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
         else:
             by_task.setdefault(task, {})[key] = _payload(task, row)
     for task in sorted(present - {"claim_spans"}, key=TASKS.index):
-        missing = sorted(shape.expected(task, split) - set(by_task.get(task, {})) - {k for t, k in invalid if t == task})
+        missing = sorted(
+            shape.expected(task, split) - set(by_task.get(task, {})) - {k for t, k in invalid if t == task}
+        )
         for key in missing[:MAX_MISSING_LISTED]:
             what = f"unit_id {key[0]!r}" + (f" target {key[1]!r}" if len(key) > 1 else "")
             errors.append(f"{sub.path}: {task}: expected a prediction for {what} (split {split}), found none")
@@ -149,9 +167,15 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
             errors.append(f"{sub.path}: {task}: ... and {len(missing) - MAX_MISSING_LISTED} more missing predictions")
     if errors:
         raise ManyErrors(errors, f"{len(errors)} error(s) in submission {sub.path}")
-    return Predictions(sub.meta["system"], dict(sub.meta), split, by_task,
-                       {a: tuple(sorted(v, key=lambda s: (s[0], s[1]))) for a, v in spans.items()}, set_aside,
-                       tuple(t for t in TASKS if t in present))
+    return Predictions(
+        sub.meta["system"],
+        dict(sub.meta),
+        split,
+        by_task,
+        {a: tuple(sorted(v, key=lambda s: (s[0], s[1]))) for a, v in spans.items()},
+        set_aside,
+        tuple(t for t in TASKS if t in present),
+    )
 
 
 def check_submission(submission, *, shape=None, gold=None, meta=None, split: str = "test") -> Predictions:
@@ -163,6 +187,10 @@ def check_submission(submission, *, shape=None, gold=None, meta=None, split: str
     if shape is None and gold is None:
         raise ValueError("check_submission needs shape= (a manifest) or gold= (a gold directory)")
     if not isinstance(shape, Shape):
-        shape = read_shape(shape) if shape is not None else shape_from_gold(gold if isinstance(gold, Gold) else load_gold(gold))
+        shape = (
+            read_shape(shape)
+            if shape is not None
+            else shape_from_gold(gold if isinstance(gold, Gold) else load_gold(gold))
+        )
     sub = submission if isinstance(submission, Submission) else read_submission(submission, meta)
     return check(sub, shape, split)

@@ -66,7 +66,9 @@ def _read(path: Path, config: str) -> list[dict[str, Any]]:
     if not (path / "data" / config).is_dir():
         if config == "claims":  # an annotated dataset may have no claims yet
             return []
-        raise InputError(str(path), f"expected config {config!r} ({config}.jsonl or data/{config}/*.parquet), found none")
+        raise InputError(
+            str(path), f"expected config {config!r} ({config}.jsonl or data/{config}/*.parquet), found none"
+        )
     try:
         from natostance.parquet_io import read_config
     except ImportError:  # the builder's reader is not merged yet: read the files directly
@@ -88,14 +90,18 @@ def load_gold(path: str | Path) -> Gold:
     return gold_from_records(rows, dataset_version=version, source=str(path))
 
 
-def gold_from_records(rows: dict[str, list[dict]], dataset_version: str = DATASET_VERSION, source: str = "<records>") -> Gold:
-    """Build a ``Gold`` from plain records (``{"articles": [...], "sentences": [...], "stance": [...], "claims": [...]}``)."""
+def gold_from_records(
+    rows: dict[str, list[dict]], dataset_version: str = DATASET_VERSION, source: str = "<records>"
+) -> Gold:
+    """Build a ``Gold`` from plain records ``{"articles": [...], "sentences": [...], "stance": [...], ...}``."""
     articles = {r["article_id"]: r for r in rows.get("articles", [])}
     sentences = {r["sentence_id"]: r for r in rows.get("sentences", [])}
     by_article: dict[str, list[dict]] = {}
     for s in sentences.values():
         by_article.setdefault(s["article_id"], []).append(s)
-    sentences_of = {a: tuple(s["sentence_id"] for s in sorted(v, key=lambda s: s["start"])) for a, v in by_article.items()}
+    sentences_of = {
+        a: tuple(s["sentence_id"] for s in sorted(v, key=lambda s: s["start"])) for a, v in by_article.items()
+    }
     errors: list[str] = []
     for config, schema_id in (("stance", schemas.GOLD_STANCE), ("claims", schemas.GOLD_CLAIM)):
         for i, row in enumerate(rows.get(config, []), 1):
@@ -103,17 +109,30 @@ def gold_from_records(rows: dict[str, list[dict]], dataset_version: str = DATASE
     for i, row in enumerate(rows.get("stance", []), 1):
         table = sentences if row.get("unit_type") == "sentence" else articles
         if row.get("unit_id") not in table:
-            errors.append(f"{source}/stance row {i}: unit_id {row.get('unit_id')!r} is not a {row.get('unit_type')} of the dataset")
+            errors.append(
+                f"{source}/stance row {i}: unit_id {row.get('unit_id')!r} "
+                f"is not a {row.get('unit_type')} of the dataset"
+            )
     for i, row in enumerate(rows.get("claims", []), 1):
         art = articles.get(row.get("article_id"))
         if art is None:
             errors.append(f"{source}/claims row {i}: article_id {row.get('article_id')!r} is not in the dataset")
         elif not 0 <= row["start"] < row["end"] <= len(art["text"]):
-            errors.append(f"{source}/claims row {i}: expected 0 <= start < end <= {len(art['text'])}, found {row['start']}..{row['end']}")
+            errors.append(
+                f"{source}/claims row {i}: expected 0 <= start < end <= {len(art['text'])}, "
+                f"found {row['start']}..{row['end']}"
+            )
     if errors:
         raise ManyErrors(errors, f"{len(errors)} error(s) in gold {source}")
-    return Gold(dataset_version, articles, sentences, tuple(rows.get("stance", [])), tuple(rows.get("claims", [])),
-                source, sentences_of)
+    return Gold(
+        dataset_version,
+        articles,
+        sentences,
+        tuple(rows.get("stance", [])),
+        tuple(rows.get("claims", [])),
+        source,
+        sentences_of,
+    )
 
 
 def split_hashes(gold: Gold) -> dict[str, str]:

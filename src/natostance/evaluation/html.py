@@ -50,7 +50,10 @@ def _cell(f: dict[str, Any] | None) -> str:
     ci = f'<br><span class="ci">[{f["ci_low"]:.3f}, {f["ci_high"]:.3f}]</span>' if f.get("ci_low") is not None else ""
     opt = f.get("optimistic_ci")
     if opt:
-        ci += f'<br><span class="ci" title="unit-level bootstrap, optimistic">optimistic [{opt[0]:.3f}, {opt[1]:.3f}]</span>'
+        ci += (
+            f'<br><span class="ci" title="unit-level bootstrap, optimistic">'
+            f"optimistic [{opt[0]:.3f}, {opt[1]:.3f}]</span>"
+        )
     return f'<td data-sort="{f["value"]:.6f}">{f["value"]:.3f}{ci}</td>'
 
 
@@ -60,18 +63,24 @@ def target_bars(per_target: list[dict[str, Any]], metric: str) -> str:
     if not rows:
         return ""
     w, h, left = 260, 18, 100
-    parts = [f'<svg role="img" aria-label="per-target {e(metric)}" width="{left + w + 50}" height="{h * len(rows) + 4}">']
+    parts = [
+        f'<svg role="img" aria-label="per-target {e(metric)}" width="{left + w + 50}" height="{h * len(rows) + 4}">'
+    ]
     names = titles("target")
     for i, b in enumerate(rows):
         f = b["metrics"][metric]
         y = i * h + 2
         colour = "#bbb" if b["low_support"] else "#4a7bd0"
         parts.append(f'<text x="0" y="{y + 13}" font-size="12">{e(names.get(b["group"], b["group"]))}</text>')
-        parts.append(f'<rect x="{left}" y="{y + 3}" width="{f["value"] * w:.1f}" height="{h - 6}" fill="{colour}">'
-                     f'<title>{e(b["group"])}: {f["value"]:.3f}, n={b["support_units"]}</title></rect>')
+        parts.append(
+            f'<rect x="{left}" y="{y + 3}" width="{f["value"] * w:.1f}" height="{h - 6}" fill="{colour}">'
+            f"<title>{e(b['group'])}: {f['value']:.3f}, n={b['support_units']}</title></rect>"
+        )
         if f.get("ci_low") is not None:
-            parts.append(f'<line x1="{left + f["ci_low"] * w:.1f}" x2="{left + f["ci_high"] * w:.1f}" '
-                         f'y1="{y + h / 2}" y2="{y + h / 2}" stroke="#000"/>')
+            parts.append(
+                f'<line x1="{left + f["ci_low"] * w:.1f}" x2="{left + f["ci_high"] * w:.1f}" '
+                f'y1="{y + h / 2}" y2="{y + h / 2}" stroke="#000"/>'
+            )
         parts.append(f'<text x="{left + w + 4}" y="{y + 13}" font-size="11">n={b["support_units"]}</text>')
     return "".join(parts) + "</svg>"
 
@@ -82,57 +91,71 @@ def confusion_svg(cm: dict[str, Any] | None) -> str:
     names, m = cm["labels"], cm["matrix"]
     top = max((max(r) for r in m), default=0) or 1
     size, left = 34, 64
-    parts = [f'<svg role="img" aria-label="confusion matrix" width="{left + size * len(names)}" '
-             f'height="{20 + size * len(names)}">']
+    parts = [
+        f'<svg role="img" aria-label="confusion matrix" width="{left + size * len(names)}" '
+        f'height="{20 + size * len(names)}">'
+    ]
     for j, n in enumerate(names):
         parts.append(f'<text x="{left + j * size + 2}" y="14" font-size="10">{e(n)}</text>')
     for i, n in enumerate(names):
         parts.append(f'<text x="0" y="{20 + i * size + 20}" font-size="10">{e(n)}</text>')
         for j, v in enumerate(m[i]):
             shade = int(255 - 180 * v / top)
-            parts.append(f'<rect x="{left + j * size}" y="{20 + i * size}" width="{size - 2}" height="{size - 2}" '
-                         f'fill="rgb({shade},{shade},255)"><title>gold {e(n)}, predicted {e(names[j])}: {v}</title></rect>'
-                         f'<text x="{left + j * size + 8}" y="{20 + i * size + 20}" font-size="11">{v}</text>')
+            parts.append(
+                f'<rect x="{left + j * size}" y="{20 + i * size}" width="{size - 2}" height="{size - 2}" '
+                f'fill="rgb({shade},{shade},255)"><title>gold {e(n)}, predicted {e(names[j])}: {v}</title></rect>'
+                f'<text x="{left + j * size + 8}" y="{20 + i * size + 20}" font-size="11">{v}</text>'
+            )
     return "".join(parts) + "</svg>"
 
 
 def to_html(board: dict[str, Any]) -> str:
-    out = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
-           '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; '
-           f'script-src \'sha256-{_script_hash()}\'">',
-           f"<title>NATO-Stance leaderboard</title><style>{CSS}</style></head><body>",
-           "<h1>NATO-Stance leaderboard</h1>",
-           f'<p id="versions">Dataset {e(board["dataset_version"])}, split {e(board["split"])}, scorer '
-           f'{e(board["scorer_version"])}. 95% CIs: {e(board["bootstrap"]["resamples"])} article-cluster bootstrap '
-           "resamples (percentile). Click a column header to sort.</p>"]
+    out = [
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        f"script-src 'sha256-{_script_hash()}'\">",
+        f"<title>NATO-Stance leaderboard</title><style>{CSS}</style></head><body>",
+        "<h1>NATO-Stance leaderboard</h1>",
+        f'<p id="versions">Dataset {e(board["dataset_version"])}, split {e(board["split"])}, scorer '
+        f"{e(board['scorer_version'])}. 95% CIs: {e(board['bootstrap']['resamples'])} article-cluster bootstrap "
+        "resamples (percentile). Click a column header to sort.</p>",
+    ]
     for task, t in board["tasks"].items():
         metrics = list(t["rows"][0]["metrics"])
-        out.append(f'<h2>{e(task)}</h2><table class="board" id="board-{e(task)}"><thead><tr><th>#</th><th>system</th>'
-                   + "".join(f"<th>{e(m)}</th>" for m in metrics)
-                   + "<th>articles</th><th>p vs next</th><th>versions</th></tr></thead><tbody>")
+        out.append(
+            f'<h2>{e(task)}</h2><table class="board" id="board-{e(task)}"><thead><tr><th>#</th><th>system</th>'
+            + "".join(f"<th>{e(m)}</th>" for m in metrics)
+            + "<th>articles</th><th>p vs next</th><th>versions</th></tr></thead><tbody>"
+        )
         for r in t["rows"]:
-            cls = " ".join(c for c in ("human" if r["kind"] == "human" else "",
-                                       "" if r["compatible"] else "incompatible") if c)
+            cls = " ".join(
+                c for c in ("human" if r["kind"] == "human" else "", "" if r["compatible"] else "incompatible") if c
+            )
             name = e(r["system"]) + (" <em>(human)</em>" if r["kind"] == "human" else "")
             if safe_url(r["url"]):
                 name = f'<a href="{e(r["url"])}" rel="nofollow noopener">{name}</a>'
             p = r["p_vs_next"]["p_value"] if r["p_vs_next"] else None
             dagger = "†" if r["p_vs_next"] and r["p_vs_next"]["few_clusters"] else ""
             hashes = ", ".join(f"{e(k)}:{e(v[:12])}" for k, v in sorted(r["split_hashes"].items()))
-            out.append(f'<tr class="{cls}"><td data-sort="{r["rank"]}">{r["rank"]}</td>'
-                       f'<td data-sort="{e(r["system"])}" class="system">{name}</td>'
-                       + "".join(_cell(r["metrics"].get(m)) for m in metrics)
-                       + f'<td data-sort="{r["clusters"]}">{r["clusters"]}</td>'
-                       + f'<td data-sort="{-1 if p is None else p}">{"–" if p is None else f"{p:.3f}{dagger}"}</td>'
-                       + f'<td data-sort="{e(r["dataset_version"])}">data {e(r["dataset_version"])}, scorer '
-                         f'{e(r["scorer_version"])}<br><span class="ci">{hashes}</span></td></tr>')
-        out.append("</tbody></table><p class=\"ci\">p vs next: paired article-cluster bootstrap, two-sided. "
-                   "† fewer than 10 articles: the CI and p-value rest on very few clusters.</p>")
+            out.append(
+                f'<tr class="{cls}"><td data-sort="{r["rank"]}">{r["rank"]}</td>'
+                f'<td data-sort="{e(r["system"])}" class="system">{name}</td>'
+                + "".join(_cell(r["metrics"].get(m)) for m in metrics)
+                + f'<td data-sort="{r["clusters"]}">{r["clusters"]}</td>'
+                + f'<td data-sort="{-1 if p is None else p}">{"–" if p is None else f"{p:.3f}{dagger}"}</td>'
+                + f'<td data-sort="{e(r["dataset_version"])}">data {e(r["dataset_version"])}, scorer '
+                f'{e(r["scorer_version"])}<br><span class="ci">{hashes}</span></td></tr>'
+            )
+        out.append(
+            '</tbody></table><p class="ci">p vs next: paired article-cluster bootstrap, two-sided. '
+            "† fewer than 10 articles: the CI and p-value rest on very few clusters.</p>"
+        )
         for r in t["rows"]:
             plots = target_bars(r["per_target"], t["headline"]) + confusion_svg(r["confusion_matrix"])
             if plots:
-                out.append(f"<details><summary>{e(r['system'])}: per target {e(t['headline'])} and confusion "
-                           f"matrix</summary>{plots}</details>")
+                out.append(
+                    f"<details><summary>{e(r['system'])}: per target {e(t['headline'])} and confusion "
+                    f"matrix</summary>{plots}</details>"
+                )
     out.append(f"<script>{JS}</script></body></html>")
     return "\n".join(out)
-

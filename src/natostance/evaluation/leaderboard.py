@@ -21,8 +21,12 @@ from natostance.evaluation.result import ScoreResult
 from natostance.evaluation.score import score
 from natostance.evaluation.submission import find_submissions
 
-SECONDARY = {"sentence_stance": ("f_avg", "holder_accuracy"), "article_stance": ("f_avg",),
-             "claim_detection": ("map", "p_at_5"), "claim_spans": ("overlap_f1", "token_f1", "speaker_accuracy")}
+SECONDARY = {
+    "sentence_stance": ("f_avg", "holder_accuracy"),
+    "article_stance": ("f_avg",),
+    "claim_detection": ("map", "p_at_5"),
+    "claim_spans": ("overlap_f1", "token_f1", "speaker_accuracy"),
+}
 
 
 def incompatibility(result: ScoreResult, gold: Gold, split: str) -> str | None:
@@ -40,8 +44,14 @@ def incompatibility(result: ScoreResult, gold: Gold, split: str) -> str | None:
     return None
 
 
-def collect(folder: str | Path, gold: Gold, split: str, allow_incompatible: bool = False,
-            resamples: int = B.DEFAULT_RESAMPLES, seed: int = B.DEFAULT_SEED) -> list[tuple[ScoreResult, str | None]]:
+def collect(
+    folder: str | Path,
+    gold: Gold,
+    split: str,
+    allow_incompatible: bool = False,
+    resamples: int = B.DEFAULT_RESAMPLES,
+    seed: int = B.DEFAULT_SEED,
+) -> list[tuple[ScoreResult, str | None]]:
     """Scored results of a folder, each with its incompatibility (None when compatible); all errors at once."""
     folder = Path(folder)
     errors: list[NatoStanceError | str] = []
@@ -64,38 +74,66 @@ def collect(folder: str | Path, gold: Gold, split: str, allow_incompatible: bool
     return out
 
 
-def compare(a: ScoreResult, b: ScoreResult, task: str, metric: str | None = None,
-            resamples: int = B.DEFAULT_RESAMPLES, seed: int = B.DEFAULT_SEED) -> dict[str, Any]:
+def compare(
+    a: ScoreResult,
+    b: ScoreResult,
+    task: str,
+    metric: str | None = None,
+    resamples: int = B.DEFAULT_RESAMPLES,
+    seed: int = B.DEFAULT_SEED,
+) -> dict[str, Any]:
     """Paired article-cluster bootstrap of metric(a) - metric(b) on one task (both scored in this session)."""
     if task not in a.stats or task not in b.stats:
-        raise NatoStanceError(f"compare: both results need in-memory statistics for {task} (score them, do not load them)")
+        raise NatoStanceError(
+            f"compare: both results need in-memory statistics for {task} (score them, do not load them)"
+        )
     sa, sb = a.stats[task], b.stats[task]
     if sa.articles != sb.articles:
         raise NatoStanceError(f"compare: {a.system!r} and {b.system!r} were scored on different articles")
     name = metric or sa.headline
     out = B.paired_p_value(sa.matrix(), sb.matrix(), sa.metrics[name], resamples, seed)
-    return out | {"task": task, "metric": name, "clusters": len(sa.articles),
-                  "few_clusters": len(sa.articles) < B.MIN_CLUSTERS}
+    return out | {
+        "task": task,
+        "metric": name,
+        "clusters": len(sa.articles),
+        "few_clusters": len(sa.articles) < B.MIN_CLUSTERS,
+    }
 
 
 def _row(res: ScoreResult, why: str | None, task: str) -> dict[str, Any]:
     d, t = res.doc, res.doc["tasks"][task]
     head = t["metrics"][t["headline"]]
     return {
-        "system": d["system"], "kind": d.get("kind", "system"), "authors": d["meta"].get("authors", []),
-        "url": d["meta"].get("url"), "training_cutoff": d["meta"].get("training_cutoff"),
-        "value": head["value"], "ci_low": head["ci_low"], "ci_high": head["ci_high"], "clusters": head["clusters"],
+        "system": d["system"],
+        "kind": d.get("kind", "system"),
+        "authors": d["meta"].get("authors", []),
+        "url": d["meta"].get("url"),
+        "training_cutoff": d["meta"].get("training_cutoff"),
+        "value": head["value"],
+        "ci_low": head["ci_low"],
+        "ci_high": head["ci_high"],
+        "clusters": head["clusters"],
         "optimistic_ci": head.get("optimistic_ci"),
         "metrics": {m: t["metrics"][m] for m in (t["headline"], *SECONDARY[task]) if m in t["metrics"]},
         "per_target": [b for b in t.get("breakdowns", []) if b["by"] == "target"],
         "confusion_matrix": t.get("confusion_matrix"),
-        "dataset_version": d["dataset_version"], "split_hashes": d["split_hashes"], "scorer_version": d["scorer_version"],
-        "compatible": why is None, "incompatibility": why,
+        "dataset_version": d["dataset_version"],
+        "split_hashes": d["split_hashes"],
+        "scorer_version": d["scorer_version"],
+        "compatible": why is None,
+        "incompatibility": why,
     }
 
 
-def leaderboard(folder: str | Path, gold: Gold | str | Path, split: str = "test", *, allow_incompatible: bool = False,
-                resamples: int = B.DEFAULT_RESAMPLES, seed: int = B.DEFAULT_SEED) -> dict[str, Any]:
+def leaderboard(
+    folder: str | Path,
+    gold: Gold | str | Path,
+    split: str = "test",
+    *,
+    allow_incompatible: bool = False,
+    resamples: int = B.DEFAULT_RESAMPLES,
+    seed: int = B.DEFAULT_SEED,
+) -> dict[str, Any]:
     """The leaderboard document (JSON-able): one ranked table per task."""
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
     results = collect(folder, gold, split, allow_incompatible, resamples, seed)
@@ -114,9 +152,14 @@ def leaderboard(folder: str | Path, gold: Gold | str | Path, split: str = "test"
                 if task in a.stats and task in b.stats:
                     row["p_vs_next"] = compare(a, b, task, resamples=resamples, seed=seed)
         tasks[task] = {"headline": entries[0][0].doc["tasks"][task]["headline"], "rows": rows}
-    return {"dataset_version": gold.dataset_version, "split": split, "split_hashes": split_hashes(gold),
-            "scorer_version": __version__, "bootstrap": {"resamples": resamples, "seed": seed, "cluster": "article"},
-            "tasks": tasks}
+    return {
+        "dataset_version": gold.dataset_version,
+        "split": split,
+        "split_hashes": split_hashes(gold),
+        "scorer_version": __version__,
+        "bootstrap": {"resamples": resamples, "seed": seed, "cluster": "article"},
+        "tasks": tasks,
+    }
 
 
 # ---------- Markdown ----------
@@ -137,20 +180,36 @@ def _fmt(f: dict[str, Any] | None) -> str:
 
 
 def to_markdown(board: dict[str, Any]) -> str:
-    lines = [f"Dataset {board['dataset_version']}, split `{board['split']}`, scorer {board['scorer_version']}; "
-             f"95% CIs from {board['bootstrap']['resamples']} article-cluster bootstrap resamples.", ""]
+    lines = [
+        f"Dataset {board['dataset_version']}, split `{board['split']}`, scorer {board['scorer_version']}; "
+        f"95% CIs from {board['bootstrap']['resamples']} article-cluster bootstrap resamples.",
+        "",
+    ]
     for task, t in board["tasks"].items():
         metrics = list(t["rows"][0]["metrics"])
-        lines += [f"### {task}", "", "| # | system | " + " | ".join(metrics) + " | articles | p vs next |",
-                  "|---|---|" + "---|" * len(metrics) + "---|---|"]
+        lines += [
+            f"### {task}",
+            "",
+            "| # | system | " + " | ".join(metrics) + " | articles | p vs next |",
+            "|---|---|" + "---|" * len(metrics) + "---|---|",
+        ]
         for r in t["rows"]:
             name = md_escape(r["system"]) + (" (human)" if r["kind"] == "human" else "")
             name += "" if r["compatible"] else " ⚠ incompatible"
             p = r["p_vs_next"]["p_value"] if r["p_vs_next"] else None
             dagger = "†" if r["p_vs_next"] and r["p_vs_next"]["few_clusters"] else ""
-            cells = [str(r["rank"]), name, *(_fmt(r["metrics"].get(m)) for m in metrics), str(r["clusters"]),
-                     "–" if p is None else f"{p:.3f}{dagger}"]
+            cells = [
+                str(r["rank"]),
+                name,
+                *(_fmt(r["metrics"].get(m)) for m in metrics),
+                str(r["clusters"]),
+                "–" if p is None else f"{p:.3f}{dagger}",
+            ]
             lines.append("| " + " | ".join(cells) + " |")
-        lines += ["", "p vs next: paired article-cluster bootstrap p-value against the next row (two-sided); "
-                  "† fewer than 10 articles, so CIs and p-values rest on very few clusters.", ""]
+        lines += [
+            "",
+            "p vs next: paired article-cluster bootstrap p-value against the next row (two-sided); "
+            "† fewer than 10 articles, so CIs and p-values rest on very few clusters.",
+            "",
+        ]
     return "\n".join(lines)

@@ -128,6 +128,7 @@ def overlap_sums(gold, pred) -> tuple[float, float]:
 
 def token_counts(tokens, gold, pred) -> tuple[int, int, int]:
     """Token-level (tp, fp, fn): a token is 'in a claim' when it overlaps any span; tokens are (start, end)."""
+
     def inside(spans):
         return [any(s < te and ts < e for s, e, *_ in spans) for ts, te in tokens]
 

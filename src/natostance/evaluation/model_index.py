@@ -10,8 +10,12 @@ from typing import Any
 import yaml
 
 DATASET_TYPE = "natostance"  # the dataset's name on the Hub is set by the release; override via ``dataset_type``
-TASK_TYPES = {"sentence_stance": "text-classification", "article_stance": "text-classification",
-              "claim_detection": "text-classification", "claim_spans": "token-classification"}
+TASK_TYPES = {
+    "sentence_stance": "text-classification",
+    "article_stance": "text-classification",
+    "claim_detection": "text-classification",
+    "claim_spans": "token-classification",
+}
 
 
 def model_index(result, dataset_type: str = DATASET_TYPE, metrics: tuple[str, ...] | None = None) -> dict[str, Any]:
@@ -25,15 +29,26 @@ def model_index(result, dataset_type: str = DATASET_TYPE, metrics: tuple[str, ..
             f = t["metrics"].get(m)
             if f is None or f["value"] is None:
                 continue
-            ci = f" (95% CI {f['ci_low']:.3f}-{f['ci_high']:.3f}, {f['clusters']} articles)" if f["ci_low"] is not None else ""
+            ci = (
+                f" (95% CI {f['ci_low']:.3f}-{f['ci_high']:.3f}, {f['clusters']} articles)"
+                if f["ci_low"] is not None
+                else ""
+            )
             items.append({"type": m, "value": round(f["value"], 6), "name": f"{task} {m}{ci}", "verified": False})
-        results.append({
-            "task": {"type": TASK_TYPES[task], "name": task},
-            "dataset": {"type": dataset_type, "name": "NATO-Stance", "split": doc["split"],
-                        "revision": doc["dataset_version"], "config": task},
-            "metrics": items,
-            "source": {"name": f"natostance scorer {doc['scorer_version']}", "url": doc["meta"].get("url") or ""},
-        })
+        results.append(
+            {
+                "task": {"type": TASK_TYPES[task], "name": task},
+                "dataset": {
+                    "type": dataset_type,
+                    "name": "NATO-Stance",
+                    "split": doc["split"],
+                    "revision": doc["dataset_version"],
+                    "config": task,
+                },
+                "metrics": items,
+                "source": {"name": f"natostance scorer {doc['scorer_version']}", "url": doc["meta"].get("url") or ""},
+            }
+        )
     return {"model-index": [{"name": doc["system"], "results": results}]}
 
 

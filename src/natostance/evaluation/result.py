@@ -71,15 +71,21 @@ class ScoreResult:
                 for b in t.get("breakdowns", []):
                     if table == "per_target" and b["by"] != "target":
                         continue
-                    row = {"task": task, "by": b["by"], "group": b["group"], "support_units": b["support_units"],
-                           "support_articles": b["support_articles"], "low_support": b["low_support"]}
+                    row = {
+                        "task": task,
+                        "by": b["by"],
+                        "group": b["group"],
+                        "support_units": b["support_units"],
+                        "support_articles": b["support_articles"],
+                        "low_support": b["low_support"],
+                    }
                     for m, f in b["metrics"].items():
                         row |= {m: f["value"], f"{m}_ci_low": f["ci_low"], f"{m}_ci_high": f["ci_high"]}
                     out.append(row)
             elif table == "confusion" and "confusion_matrix" in t:
                 cm = t["confusion_matrix"]
-                for g, counts in zip(cm["labels"], cm["matrix"]):
-                    out.append({"task": task, "gold": g, **dict(zip(cm["labels"], counts))})
+                for g, counts in zip(cm["labels"], cm["matrix"], strict=True):
+                    out.append({"task": task, "gold": g, **dict(zip(cm["labels"], counts, strict=True))})
         return out
 
     def to_pandas(self, table: str = "metrics"):
@@ -95,5 +101,12 @@ class ScoreResult:
 
 def _flat(f: dict[str, Any]) -> dict[str, Any]:
     opt = f.get("optimistic_ci") or [None, None]
-    return {"value": f["value"], "ci_low": f["ci_low"], "ci_high": f["ci_high"], "clusters": f["clusters"],
-            "optimistic_ci_low": opt[0], "optimistic_ci_high": opt[1], "optimistic_level": f.get("optimistic_level")}
+    return {
+        "value": f["value"],
+        "ci_low": f["ci_low"],
+        "ci_high": f["ci_high"],
+        "clusters": f["clusters"],
+        "optimistic_ci_low": opt[0],
+        "optimistic_ci_high": opt[1],
+        "optimistic_level": f.get("optimistic_level"),
+    }

@@ -55,7 +55,8 @@ def describe(error) -> str:
     if kind == "anyOf":
         return f"{_field(error)}: expected {_anyof_text(error)}, found {json.dumps(found)}"
     if kind == "type":
-        return f"{_field(error)}: expected {want if isinstance(want, str) else ' or '.join(want)}, found {json.dumps(found)}"
+        kinds = want if isinstance(want, str) else " or ".join(want)
+        return f"{_field(error)}: expected {kinds}, found {json.dumps(found)}"
     if kind in ("minimum", "maximum"):
         return f"{_field(error)}: expected {'>=' if kind == 'minimum' else '<='} {want}, found {json.dumps(found)}"
     if kind == "format":

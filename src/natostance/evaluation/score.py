@@ -21,29 +21,33 @@ from natostance.evaluation.taskstats import TaskStats, task_stats
 from natostance.labels import labels
 
 MIN_SUPPORT = 30  # breakdown cells with fewer gold units are flagged low_support
-BREAKDOWN_METRICS = {"sentence_stance": ("macro_f1", "f_avg"), "article_stance": ("macro_f1", "f_avg"),
-                     "claim_detection": ("positive_f1", "map"), "claim_spans": ("exact_f1", "overlap_f1")}
+BREAKDOWN_METRICS = {
+    "sentence_stance": ("macro_f1", "f_avg"),
+    "article_stance": ("macro_f1", "f_avg"),
+    "claim_detection": ("positive_f1", "map"),
+    "claim_spans": ("exact_f1", "overlap_f1"),
+}
 
 
 def definitions() -> dict[str, str]:
     classes = ", ".join(labels("stance"))
     return {
         "macro_f1": f"unweighted mean of per-class F1 over all stance classes ({classes}), pooled over targets; "
-                    "absent classes count as F1 = 0",
+        "absent classes count as F1 = 0",
         "f_avg": "SemEval-2016 Task 6 F_avg = (F1_favor + F1_against) / 2 on the matrix pooled over targets",
         "accuracy": "share of (unit, target) rows with the gold label",
         "holder_accuracy": "share of gold rows with a holder whose predicted holder equals it",
         "positive_f1": "F1 of the check-worthy class; a sentence is check-worthy iff a gold claim span overlaps it",
         "map": "mean over articles with >= 1 check-worthy sentence of average precision; sentences ranked by "
-               "score descending, ties broken by sentence_id ascending",
+        "score descending, ties broken by sentence_id ascending",
         "p_at_k": "precision among the first k ranked sentences of an article (divided by k), averaged like MAP",
         "exact_f1": "span F1, a predicted span counts only with identical start and end",
         "overlap_f1": "SemEval-2020 Task 11 character-overlap F1 over merged spans",
         "token_f1": "F1 over word tokens (\\w+ or one punctuation mark) labelled 'inside a claim span'",
         "speaker_accuracy": "share of gold spans with a speaker whose best-overlapping predicted span names the "
-                            "same speaker (casefolded); gold spans with no overlapping prediction not counted",
+        "same speaker (casefolded); gold spans with no overlapping prediction not counted",
         "zero_division": "P, R, F1 with a zero denominator are 0; spans: no gold and no predicted span gives 1; "
-                         "accuracies and MAP with nothing to count are null",
+        "accuracies and MAP with nothing to count are null",
     }
 
 
@@ -64,10 +68,14 @@ def figures(stats: TaskStats, names, resamples: int, seed: int, mask=None) -> di
         v = float(fn(total)) if len(present) else float("nan")
         ci = B.percentile_ci(reps[n])
         opt = B.percentile_ci(unit_reps[n]) if n in unit_reps else None
-        out[n] = {"value": v if np.isfinite(v) else None, "ci_low": ci[0] if ci else None,
-                  "ci_high": ci[1] if ci else None, "clusters": int(len(present)),
-                  "optimistic_ci": list(opt) if opt else None,
-                  "optimistic_level": stats.unit_name if opt else None}
+        out[n] = {
+            "value": v if np.isfinite(v) else None,
+            "ci_low": ci[0] if ci else None,
+            "ci_high": ci[1] if ci else None,
+            "clusters": int(len(present)),
+            "optimistic_ci": list(opt) if opt else None,
+            "optimistic_level": stats.unit_name if opt else None,
+        }
     return out
 
 
@@ -100,15 +108,29 @@ def breakdowns(gold: Gold, stats: TaskStats, resamples: int, seed: int, min_supp
             continue
         units = len(np.unique(stats.unit[mask])) if stats.unit_name else len(np.unique(stats.cluster[mask]))
         clusters = len(np.unique(stats.cluster[mask]))
-        rows.append({"by": by, "group": g, "support_units": units, "support_articles": clusters,
-                     "low_support": units < min_support or clusters < B.MIN_CLUSTERS,
-                     "metrics": figures(stats, names, resamples, seed, mask)})
+        rows.append(
+            {
+                "by": by,
+                "group": g,
+                "support_units": units,
+                "support_articles": clusters,
+                "low_support": units < min_support or clusters < B.MIN_CLUSTERS,
+                "metrics": figures(stats, names, resamples, seed, mask),
+            }
+        )
     return rows
 
 
-def score(gold: Gold | str | Path, submission: Submission | str | Path, split: str = "test", *,
-          resamples: int = B.DEFAULT_RESAMPLES, seed: int = B.DEFAULT_SEED, min_support: int = MIN_SUPPORT,
-          with_breakdowns: bool = True) -> ScoreResult:
+def score(
+    gold: Gold | str | Path,
+    submission: Submission | str | Path,
+    split: str = "test",
+    *,
+    resamples: int = B.DEFAULT_RESAMPLES,
+    seed: int = B.DEFAULT_SEED,
+    min_support: int = MIN_SUPPORT,
+    with_breakdowns: bool = True,
+) -> ScoreResult:
     """Score one submission against the gold of one split ('all' only for systems trained on no split)."""
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
     sub = submission if isinstance(submission, Submission) else read_submission(submission)
@@ -117,20 +139,45 @@ def score(gold: Gold | str | Path, submission: Submission | str | Path, split: s
     for task in preds.tasks:
         st = task_stats(gold, preds, task)
         stats[task] = st
-        entry: dict[str, Any] = {"headline": st.headline, "clusters": len(st.articles), "units": st.n_units,
-                                 "unit_level": st.unit_name, "metrics": figures(st, st.metrics, resamples, seed)}
+        entry: dict[str, Any] = {
+            "headline": st.headline,
+            "clusters": len(st.articles),
+            "units": st.n_units,
+            "unit_level": st.unit_name,
+            "metrics": figures(st, st.metrics, resamples, seed),
+        }
         if task.endswith("_stance"):
             cm = st.matrix().sum(0)[: len(labels("stance")) ** 2].reshape(len(labels("stance")), -1)
-            entry["confusion_matrix"] = {"labels": list(labels("stance")), "rows": "gold", "columns": "predicted",
-                                         "matrix": cm.astype(int).tolist()}
+            entry["confusion_matrix"] = {
+                "labels": list(labels("stance")),
+                "rows": "gold",
+                "columns": "predicted",
+                "matrix": cm.astype(int).tolist(),
+            }
         if with_breakdowns:
             entry["breakdowns"] = breakdowns(gold, st, resamples, seed, min_support)
         tasks[task] = entry
     meta = {k: v for k, v in preds.meta.items()}
-    doc = {"system": preds.system, "kind": meta.get("kind", "system"), "meta": meta, "split": split,
-           "submission": str(sub.path), "dataset_version": gold.dataset_version, "split_hashes": split_hashes(gold),
-           "scorer_version": __version__, "set_aside_rows": preds.set_aside,
-           "bootstrap": {"resamples": resamples, "seed": seed, "cluster": "article", "level": 0.95,
-                         "ci": "percentile", "min_clusters": B.MIN_CLUSTERS, "min_support": min_support},
-           "definitions": definitions(), "tasks": tasks}
+    doc = {
+        "system": preds.system,
+        "kind": meta.get("kind", "system"),
+        "meta": meta,
+        "split": split,
+        "submission": str(sub.path),
+        "dataset_version": gold.dataset_version,
+        "split_hashes": split_hashes(gold),
+        "scorer_version": __version__,
+        "set_aside_rows": preds.set_aside,
+        "bootstrap": {
+            "resamples": resamples,
+            "seed": seed,
+            "cluster": "article",
+            "level": 0.95,
+            "ci": "percentile",
+            "min_clusters": B.MIN_CLUSTERS,
+            "min_support": min_support,
+        },
+        "definitions": definitions(),
+        "tasks": tasks,
+    }
     return ScoreResult(doc, stats)

@@ -67,8 +67,11 @@ class Shape:
 
 def shape_from_gold(gold: Gold) -> Shape:
     articles = {
-        a: {"split": gold.articles[a]["split"], "length": len(gold.articles[a]["text"]),
-            "sentences": tuple(gold.sentences_of.get(a, ()))}
+        a: {
+            "split": gold.articles[a]["split"],
+            "length": len(gold.articles[a]["text"]),
+            "sentences": tuple(gold.sentences_of.get(a, ())),
+        }
         for a in gold.gold_articles()
     }
     units: dict[tuple[str, str], list[str]] = {}
@@ -81,10 +84,14 @@ def to_json(shape: Shape) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "dataset_version": shape.dataset_version,
-        "articles": [{"article_id": a, "split": v["split"], "length": v["length"], "sentences": list(v["sentences"])}
-                     for a, v in sorted(shape.articles.items())],
-        "stance_units": [{"unit_id": u, "unit_type": t.split("_")[0], "targets": list(tg)}
-                         for (t, u), tg in sorted(shape.stance_units.items())],
+        "articles": [
+            {"article_id": a, "split": v["split"], "length": v["length"], "sentences": list(v["sentences"])}
+            for a, v in sorted(shape.articles.items())
+        ],
+        "stance_units": [
+            {"unit_id": u, "unit_type": t.split("_")[0], "targets": list(tg)}
+            for (t, u), tg in sorted(shape.stance_units.items())
+        ],
     }
 
 
@@ -102,7 +109,9 @@ def read_shape(path: str | Path) -> Shape:
         raise InputError(str(path), f"expected a shape manifest (JSON), found an unreadable file ({exc})") from exc
     if doc.get("format") != FORMAT:
         raise InputError(str(path), f"expected format {FORMAT!r}, found {doc.get('format')!r}")
-    articles = {a["article_id"]: {"split": a["split"], "length": a["length"], "sentences": tuple(a["sentences"])}
-                for a in doc["articles"]}
+    articles = {
+        a["article_id"]: {"split": a["split"], "length": a["length"], "sentences": tuple(a["sentences"])}
+        for a in doc["articles"]
+    }
     units = {(UNIT_TASK[u["unit_type"]], u["unit_id"]): tuple(u["targets"]) for u in doc["stance_units"]}
     return Shape(doc["dataset_version"], articles, units)

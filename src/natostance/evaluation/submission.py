@@ -81,7 +81,9 @@ def _read_rows(path: Path) -> tuple[list[tuple[str, dict]], list[str]]:
         for n, row in enumerate(pq.read_table(path).to_pylist(), 1):
             rows.append((f"{path} row {n}", {k: v for k, v in row.items() if v is not None}))
     else:
-        raise InputError(str(path), f"expected a submission ending in {', '.join(SUFFIXES)}, found {path.suffix or 'no suffix'}")
+        raise InputError(
+            str(path), f"expected a submission ending in {', '.join(SUFFIXES)}, found {path.suffix or 'no suffix'}"
+        )
     return rows, errors
 
 

@@ -65,22 +65,40 @@ class _Triplets:
         self.c, self.u, self.k, self.v, self.t = [], [], [], [], []
 
     def add(self, cluster, unit, column, value=1.0, target=-1):
-        self.c.append(cluster), self.u.append(unit), self.k.append(self.columns.index(column) if isinstance(column, str) else column)
+        (
+            self.c.append(cluster),
+            self.u.append(unit),
+            self.k.append(self.columns.index(column) if isinstance(column, str) else column),
+        )
         self.v.append(value), self.t.append(target)
 
     def build(self, task, articles, n_units, unit_name, metrics, unit_metrics, headline):
         arr = lambda x, dt: np.asarray(x, dt)  # noqa: E731
-        return TaskStats(task, self.columns, arr(self.c, np.int64), arr(self.u, np.int64), arr(self.k, np.int64),
-                         arr(self.v, float), arr(self.t, np.int64), tuple(articles), n_units, unit_name,
-                         metrics, unit_metrics, headline)
+        return TaskStats(
+            task,
+            self.columns,
+            arr(self.c, np.int64),
+            arr(self.u, np.int64),
+            arr(self.k, np.int64),
+            arr(self.v, float),
+            arr(self.t, np.int64),
+            tuple(articles),
+            n_units,
+            unit_name,
+            metrics,
+            unit_metrics,
+            headline,
+        )
 
 
 def stance_stats(gold: Gold, preds: Predictions, task: str) -> TaskStats:
     classes, targets = labels("stance"), labels("target")
     k = len(classes)
     unit_type = task.split("_")[0]
-    rows = sorted((r for r in gold.stance if r["unit_type"] == unit_type
-                   and (preds.split == "all" or r["split"] == preds.split)), key=lambda r: (r["unit_id"], r["target"]))
+    rows = sorted(
+        (r for r in gold.stance if r["unit_type"] == unit_type and (preds.split == "all" or r["split"] == preds.split)),
+        key=lambda r: (r["unit_id"], r["target"]),
+    )
     arts = sorted({r["article_id"] for r in rows})
     a_idx = {a: i for i, a in enumerate(arts)}
     with_holder = task == "sentence_stance" and any(p.get("holder") for p in preds.by_task.get(task, {}).values())
@@ -107,8 +125,15 @@ def stance_stats(gold: Gold, preds: Predictions, task: str) -> TaskStats:
             mets[f"{n}_{c}"] = lambda s, j=j, part=part: M.per_class_prf(cm(s))[part][..., j]
     if with_holder:
         mets["holder_accuracy"] = lambda s: _ratio(np.asarray(s)[..., -2], np.asarray(s)[..., -1])
-    return tr.build(task, arts, len(units) if unit_type == "sentence" else len(rows),
-                    "sentence" if unit_type == "sentence" else "article x target row", mets, tuple(mets), "macro_f1")
+    return tr.build(
+        task,
+        arts,
+        len(units) if unit_type == "sentence" else len(rows),
+        "sentence" if unit_type == "sentence" else "article x target row",
+        mets,
+        tuple(mets),
+        "macro_f1",
+    )
 
 
 def detection_stats(gold: Gold, preds: Predictions) -> TaskStats:
@@ -140,14 +165,33 @@ def detection_stats(gold: Gold, preds: Predictions) -> TaskStats:
     }
     for k in P_AT:
         mets[f"p_at_{k}"] = lambda s, k=k: _ratio(s_(s, f"p_at_{k}_sum"), s_(s, "ap_n"))
-    return tr.build("claim_detection", arts, n_units, "sentence", mets,
-                    ("positive_f1", "positive_precision", "positive_recall"), "positive_f1")
+    return tr.build(
+        "claim_detection",
+        arts,
+        n_units,
+        "sentence",
+        mets,
+        ("positive_f1", "positive_precision", "positive_recall"),
+        "positive_f1",
+    )
 
 
 def span_stats(gold: Gold, preds: Predictions) -> TaskStats:
     arts = gold.gold_articles(preds.split)
-    cols = ["exact_tp", "n_pred", "n_gold", "overlap_p", "overlap_r", "n_pred_merged", "n_gold_merged",
-            "token_tp", "token_fp", "token_fn", "speaker_correct", "speaker_matched"]
+    cols = [
+        "exact_tp",
+        "n_pred",
+        "n_gold",
+        "overlap_p",
+        "overlap_r",
+        "n_pred_merged",
+        "n_gold_merged",
+        "token_tp",
+        "token_fp",
+        "token_fn",
+        "speaker_correct",
+        "speaker_matched",
+    ]
     tr = _Triplets(cols)
     by_art: dict[str, list] = {}
     for c in gold.claims:
@@ -156,16 +200,28 @@ def span_stats(gold: Gold, preds: Predictions) -> TaskStats:
         g, p = by_art.get(a, []), list(preds.spans.get(a, ()))
         gm, pm = M.merge_spans(g), M.merge_spans(p)
         tokens = [m.span() for m in TOKEN.finditer(gold.articles[a]["text"])]
-        values = (M.exact_matches(g, p), len(p), len(g), *M.overlap_sums(gm, pm), len(pm), len(gm),
-                  *M.token_counts(tokens, g, p), *M.speaker_matches(g, p))
-        for c, v in zip(cols, values):
+        values = (
+            M.exact_matches(g, p),
+            len(p),
+            len(g),
+            *M.overlap_sums(gm, pm),
+            len(pm),
+            len(gm),
+            *M.token_counts(tokens, g, p),
+            *M.speaker_matches(g, p),
+        )
+        for c, v in zip(cols, values, strict=True):
             tr.add(ai, ai, c, float(v))
     s_ = lambda s, c: np.asarray(s)[..., cols.index(c)]  # noqa: E731
     mets: dict[str, Any] = {
         "exact_f1": lambda s: _span_f1(s_(s, "exact_tp"), s_(s, "exact_tp"), s_(s, "n_pred"), s_(s, "n_gold"))[0],
-        "exact_precision": lambda s: _span_f1(s_(s, "exact_tp"), s_(s, "exact_tp"), s_(s, "n_pred"), s_(s, "n_gold"))[1],
+        "exact_precision": lambda s: _span_f1(s_(s, "exact_tp"), s_(s, "exact_tp"), s_(s, "n_pred"), s_(s, "n_gold"))[
+            1
+        ],
         "exact_recall": lambda s: _span_f1(s_(s, "exact_tp"), s_(s, "exact_tp"), s_(s, "n_pred"), s_(s, "n_gold"))[2],
-        "overlap_f1": lambda s: _span_f1(s_(s, "overlap_p"), s_(s, "overlap_r"), s_(s, "n_pred_merged"), s_(s, "n_gold_merged"))[0],
+        "overlap_f1": lambda s: _span_f1(
+            s_(s, "overlap_p"), s_(s, "overlap_r"), s_(s, "n_pred_merged"), s_(s, "n_gold_merged")
+        )[0],
         "token_f1": lambda s: M.binary_f1(s_(s, "token_tp"), s_(s, "token_fp"), s_(s, "token_fn")),
         "speaker_accuracy": lambda s: _ratio(s_(s, "speaker_correct"), s_(s, "speaker_matched")),
     }
