@@ -95,3 +95,24 @@ def test_compare_any_two_systems(evil_runs):
 
     with pytest.raises(NatoStanceError, match="need in-memory statistics"):
         natostance.compare(ScoreResult(a.to_dict()), b, "sentence_stance")
+
+
+def test_human_row_scored_on_the_articles_its_annotator_labelled(runs):
+    meta = json.loads((SUBMISSIONS / "ok.meta.json").read_text())
+    rows = [json.loads(x) for x in (SUBMISSIONS / "ok.jsonl").open()]
+    a4 = [r for r in rows if (r.get("unit_id") or r.get("article_id", "")).startswith("a4")]
+    (runs / "annotator.jsonl").write_text("".join(json.dumps(r) + "\n" for r in a4))
+    human = dict(meta, system="annotator B", kind="human", trained_on=[], tuned_on=[], articles=["a4"])
+    (runs / "annotator.meta.json").write_text(json.dumps(human))
+    board = leaderboard(runs, GOLD_DIR, **FAST)
+    row = next(r for r in board["tasks"]["sentence_stance"]["rows"] if r["system"] == "annotator B")
+    assert row["subset_articles"] == 1 and row["clusters"] == 1 and row["kind"] == "human"
+    assert all(r["p_vs_next"] is None for r in board["tasks"]["sentence_stance"]["rows"])  # different articles
+    assert "annotator B (human) (subset of 1 articles)" in to_markdown(board)
+    (runs / "annotator.meta.json").write_text(json.dumps(dict(human, kind="system", articles=["a4", "zz"])))
+    with pytest.raises(ManyErrors) as info:
+        leaderboard(runs, GOLD_DIR, **FAST)
+    assert [str(e).split(": ", 1)[1] for e in info.value.errors] == [
+        "articles: expected only with kind 'human' (a system is scored on every article), found kind 'system'",
+        "articles: expected article ids of the gold, found unknown id 'zz'",
+    ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from natostance.errors import ManyErrors
 from natostance.evaluation import TASKS, schemas
-from natostance.evaluation.shape import Shape
+from natostance.evaluation.shape import Shape, restrict_shape
 from natostance.evaluation.submission import Submission
 
 MAX_MISSING_LISTED = 50
@@ -50,6 +50,15 @@ def _meta_errors(sub: Submission, shape: Shape, split: str) -> list[str]:
             f"{sub.meta_path}: dataset_version: expected {shape.dataset_version}, "
             f"found {sub.meta['dataset_version']} (the submission was made for another dataset version)"
         )
+    if "articles" in sub.meta:
+        if sub.meta.get("kind") != "human":
+            errs.append(
+                f"{sub.meta_path}: articles: expected only with kind 'human' (a system is scored on every "
+                f"article), found kind {sub.meta.get('kind', 'system')!r}"
+            )
+        for a in sub.meta["articles"]:
+            if a not in shape.articles:
+                errs.append(f"{sub.meta_path}: articles: expected article ids of the gold, found unknown id {a!r}")
     refused = refused_splits(sub.meta)
     if split == "all" and refused:
         errs.append(
@@ -92,6 +101,8 @@ def _key(task: str, row: dict) -> tuple:
 def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
     """Validate a submission against a shape for one split (or 'all'); return its keyed predictions."""
     errors = list(sub.read_errors) + _meta_errors(sub, shape, split)
+    if isinstance(sub.meta, dict) and isinstance(sub.meta.get("articles"), list):
+        shape = restrict_shape(shape, sub.meta["articles"])  # a human row: only the articles its annotator labelled
     if not sub.rows and not sub.read_errors:
         errors.append(f"{sub.path}: expected at least one prediction row, found none")
     seen: dict[tuple, str] = {}
@@ -181,7 +192,7 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
 def check_submission(submission, *, shape=None, gold=None, meta=None, split: str = "test") -> Predictions:
     """API of ``natostance check``: a submission path against a shape manifest (or a gold directory)."""
     from natostance.evaluation.gold import Gold, load_gold
-    from natostance.evaluation.shape import Shape, read_shape, shape_from_gold
+    from natostance.evaluation.shape import Shape, restrict_shape, read_shape, shape_from_gold
     from natostance.evaluation.submission import read_submission
 
     if shape is None and gold is None:

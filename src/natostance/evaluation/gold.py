@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,16 @@ class Gold:
     def gold_articles(self, split: str | None = None) -> list[str]:
         ids = sorted({r["article_id"] for r in self.stance})
         return [a for a in ids if split in (None, "all") or self.articles[a]["split"] == split]
+
+
+def restrict(gold: Gold, article_ids) -> Gold:
+    """The same gold limited to some articles (for a human row scored on the articles its annotator labelled)."""
+    keep = set(article_ids)
+    return replace(
+        gold,
+        stance=tuple(r for r in gold.stance if r["article_id"] in keep),
+        claims=tuple(r for r in gold.claims if r["article_id"] in keep),
+    )
 
 
 def checkworthy_sentences(gold: Gold) -> set[str]:

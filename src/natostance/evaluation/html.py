@@ -134,6 +134,8 @@ def to_html(board: dict[str, Any]) -> str:
             name = e(r["system"]) + (" <em>(human)</em>" if r["kind"] == "human" else "")
             if safe_url(r["url"]):
                 name = f'<a href="{e(r["url"])}" rel="nofollow noopener">{name}</a>'
+            if r["subset_articles"]:
+                name += f' <span class="ci">subset of {r["subset_articles"]} articles</span>'
             p = r["p_vs_next"]["p_value"] if r["p_vs_next"] else None
             dagger = "†" if r["p_vs_next"] and r["p_vs_next"]["few_clusters"] else ""
             hashes = ", ".join(f"{e(k)}:{e(v[:12])}" for k, v in sorted(r["split_hashes"].items()))

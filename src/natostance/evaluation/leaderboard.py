@@ -120,6 +120,7 @@ def _row(res: ScoreResult, why: str | None, task: str) -> dict[str, Any]:
         "dataset_version": d["dataset_version"],
         "split_hashes": d["split_hashes"],
         "scorer_version": d["scorer_version"],
+        "subset_articles": len(d["scope_articles"]) if d.get("scope_articles") else None,
         "compatible": why is None,
         "incompatibility": why,
     }
@@ -149,7 +150,7 @@ def leaderboard(
             row["p_vs_next"] = None
             if i + 1 < len(rows):
                 a, b = entries[i][0], entries[i + 1][0]
-                if task in a.stats and task in b.stats:
+                if task in a.stats and task in b.stats and a.stats[task].articles == b.stats[task].articles:
                     row["p_vs_next"] = compare(a, b, task, resamples=resamples, seed=seed)
         tasks[task] = {"headline": entries[0][0].doc["tasks"][task]["headline"], "rows": rows}
     return {
@@ -195,6 +196,7 @@ def to_markdown(board: dict[str, Any]) -> str:
         ]
         for r in t["rows"]:
             name = md_escape(r["system"]) + (" (human)" if r["kind"] == "human" else "")
+            name += f" (subset of {r['subset_articles']} articles)" if r["subset_articles"] else ""
             name += "" if r["compatible"] else " ⚠ incompatible"
             p = r["p_vs_next"]["p_value"] if r["p_vs_next"] else None
             dagger = "†" if r["p_vs_next"] and r["p_vs_next"]["few_clusters"] else ""

@@ -13,7 +13,7 @@ import numpy as np
 from natostance._version import __version__
 from natostance.evaluation import bootstrap as B
 from natostance.evaluation.check import Predictions, check
-from natostance.evaluation.gold import Gold, load_gold, split_hashes
+from natostance.evaluation.gold import Gold, load_gold, restrict, split_hashes
 from natostance.evaluation.result import ScoreResult
 from natostance.evaluation.shape import shape_from_gold
 from natostance.evaluation.submission import Submission, read_submission
@@ -135,6 +135,9 @@ def score(
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
     sub = submission if isinstance(submission, Submission) else read_submission(submission)
     preds: Predictions = check(sub, shape_from_gold(gold), split)
+    full_gold, scope = gold, preds.meta.get("articles")
+    if scope:
+        gold = restrict(gold, scope)
     tasks, stats = {}, {}
     for task in preds.tasks:
         st = task_stats(gold, preds, task)
@@ -165,7 +168,8 @@ def score(
         "split": split,
         "submission": str(sub.path),
         "dataset_version": gold.dataset_version,
-        "split_hashes": split_hashes(gold),
+        "split_hashes": split_hashes(full_gold),
+        "scope_articles": sorted(scope) if scope else None,
         "scorer_version": __version__,
         "set_aside_rows": preds.set_aside,
         "bootstrap": {

@@ -65,6 +65,16 @@ class Shape:
         return out
 
 
+def restrict_shape(shape: Shape, article_ids) -> Shape:
+    """The shape limited to some articles (see ``gold.restrict``)."""
+    keep = set(article_ids)
+    sent = shape.sentence_article()
+    units = {
+        k: v for k, v in shape.stance_units.items() if (k[1] if k[0] == "article_stance" else sent.get(k[1])) in keep
+    }
+    return Shape(shape.dataset_version, {a: v for a, v in shape.articles.items() if a in keep}, units)
+
+
 def shape_from_gold(gold: Gold) -> Shape:
     articles = {
         a: {
