@@ -192,7 +192,7 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
 def check_submission(submission, *, shape=None, gold=None, meta=None, split: str = "test") -> Predictions:
     """API of ``natostance check``: a submission path against a shape manifest (or a gold directory)."""
     from natostance.evaluation.gold import Gold, load_gold
-    from natostance.evaluation.shape import Shape, restrict_shape, read_shape, shape_from_gold
+    from natostance.evaluation.shape import Shape, read_shape, shape_from_gold
     from natostance.evaluation.submission import read_submission
 
     if shape is None and gold is None:
