@@ -150,7 +150,8 @@ def test_sorting_by_click_and_no_script_from_data(page, browser):
     values = (
         f"Array.from(document.querySelectorAll('{table} tbody tr')).map(tr => parseFloat(tr.cells[2].dataset.sort))"
     )
-    assert browser.js("document.querySelectorAll('table.board').length") == 4
+    assert browser.js("document.querySelectorAll('table.board').length") == 6  # 4 tasks + 2 per-target tables
+    assert browser.js("document.querySelectorAll('#targets-sentence_stance tbody tr').length") == 3
     assert EVIL in browser.js(names)  # shown as text
     assert browser.js("document.querySelectorAll('script').length") == 1
     assert browser.js("Array.isArray(window.__dialogs)") and browser.js("window.__dialogs") == []

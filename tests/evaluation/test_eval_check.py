@@ -13,14 +13,16 @@ from natostance.errors import ManyErrors
 from natostance.evaluation.check import check, check_submission
 from natostance.evaluation.shape import read_shape, shape_from_gold, write_shape
 from natostance.evaluation.submission import read_submission
+from natostance.labels import labels
 
 S = SUBMISSIONS
 MISSING_UKRAINE = (
     "sentence_stance: expected a prediction for unit_id 'a4-0001' target 'ukraine' (split test), found none"
 )
 NEW_VERSION = "dataset_version: expected 0.1.0, found 0.0.9 (the submission was made for another dataset version)"
-LABEL_ENUM = 'label: expected one of favor, against, neutral, none, found "FAVOR"'
-TARGET_ENUM = 'target: expected one of nato, russia, united_states, ukraine, europe, found "china"'
+# the label lists in messages come from the label file, never from a copy
+LABEL_ENUM = f'label: expected one of {", ".join(labels("stance"))}, found "FAVOR"'
+TARGET_ENUM = f'target: expected one of {", ".join(labels("target"))}, found "china"'
 
 EXPECTED = {
     "NOTOK_missing_id": [f"{S}/NOTOK_missing_id.jsonl: {MISSING_UKRAINE}"],
@@ -144,7 +146,7 @@ def test_schema_errors_name_field_expected_and_found(write_sub, ok_meta, gold):
         check(read_submission(write_sub(rows, meta, "bad")), shape_from_gold(gold), "test")
     text = [str(e).split(": ", 1)[1] for e in info.value.errors]
     assert text == [
-        'trained_on.0: expected one of train, validation, test, found "tst"',
+        f'trained_on.0: expected one of {", ".join(labels("split"))}, found "tst"',
         'training_cutoff: expected a date (YYYY-MM-DD) or null, found "2024-13-01"',
         "missing field(s) end",
         "start: expected >= 0, found -1",

@@ -168,7 +168,7 @@ def test_gold_problems_are_reported_together(tmp_path):
     with pytest.raises(ManyErrors) as info:
         gold_from_records(recs, source="g")
     assert [str(e) for e in info.value.errors] == [
-        'g/stance row 1: label: expected one of favor, against, neutral, none, found "pro"',
+        f'g/stance row 1: label: expected one of {", ".join(labels("stance"))}, found "pro"',
         "g/stance row 2: unit_id 'zz-0000' is not a sentence of the dataset",
         "g/claims row 1: expected 0 <= start < end <= 109, found 72..10000",
     ]

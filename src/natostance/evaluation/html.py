@@ -86,27 +86,59 @@ def target_bars(per_target: list[dict[str, Any]], metric: str) -> str:
 
 
 def confusion_svg(cm: dict[str, Any] | None) -> str:
+    """Gold (rows) x predicted (columns) counts as shaded cells; hover a cell for its meaning."""
     if not cm:
         return ""
     names, m = cm["labels"], cm["matrix"]
     top = max((max(r) for r in m), default=0) or 1
-    size, left = 34, 64
+    size, left, head = 52, 64, 34
     parts = [
         f'<svg role="img" aria-label="confusion matrix" width="{left + size * len(names)}" '
-        f'height="{20 + size * len(names)}">'
+        f'height="{head + size * len(names)}"><text x="{left}" y="10" font-size="10">predicted →</text>'
+        f'<text x="0" y="{head - 4}" font-size="10">gold ↓</text>'
     ]
     for j, n in enumerate(names):
-        parts.append(f'<text x="{left + j * size + 2}" y="14" font-size="10">{e(n)}</text>')
+        parts.append(f'<text x="{left + j * size + 2}" y="{head - 4}" font-size="10">{e(n)}</text>')
     for i, n in enumerate(names):
-        parts.append(f'<text x="0" y="{20 + i * size + 20}" font-size="10">{e(n)}</text>')
+        y = head + i * size
+        parts.append(f'<text x="0" y="{y + size / 2 + 4}" font-size="10">{e(n)}</text>')
         for j, v in enumerate(m[i]):
             shade = int(255 - 180 * v / top)
             parts.append(
-                f'<rect x="{left + j * size}" y="{20 + i * size}" width="{size - 2}" height="{size - 2}" '
+                f'<rect x="{left + j * size}" y="{y}" width="{size - 2}" height="{size - 2}" '
                 f'fill="rgb({shade},{shade},255)"><title>gold {e(n)}, predicted {e(names[j])}: {v}</title></rect>'
-                f'<text x="{left + j * size + 8}" y="{20 + i * size + 20}" font-size="11">{v}</text>'
+                f'<text x="{left + j * size + size / 2 - 6}" y="{y + size / 2 + 4}" font-size="11">{v}</text>'
             )
     return "".join(parts) + "</svg>"
+
+
+def per_target_table(task: str, t: dict[str, Any]) -> str:
+    """Sortable systems x targets table of the headline metric with CIs and support (stance tasks)."""
+    from natostance.evaluation.leaderboard import per_target_columns
+
+    targets = per_target_columns(t)
+    if not targets:
+        return ""
+    names = titles("target")
+    out = [
+        f'<h3>{e(task)}: {e(t["headline"])} per target</h3><table class="board" id="targets-{e(task)}">'
+        "<thead><tr><th>system</th>" + "".join(f"<th>{e(names[x])}</th>" for x in targets) + "</tr></thead><tbody>"
+    ]
+    for r in t["rows"]:
+        cells = {b["group"]: b for b in r["per_target"]}
+        row = [f'<tr><td data-sort="{e(r["system"])}">{e(r["system"])}</td>']
+        for x in targets:
+            b = cells.get(x)
+            if b is None:
+                row.append('<td data-sort="-1">–</td>')
+                continue
+            flag = ' <span class="ci" title="low support">⚠</span>' if b["low_support"] else ""
+            row.append(
+                _cell(b["metrics"].get(t["headline"]))[:-5] + f'<br><span class="ci">n={b["support_units"]}'
+                f"</span>{flag}</td>"
+            )
+        out.append("".join(row) + "</tr>")
+    return "".join(out) + "</tbody></table>"
 
 
 def to_html(board: dict[str, Any]) -> str:
@@ -152,6 +184,7 @@ def to_html(board: dict[str, Any]) -> str:
             '</tbody></table><p class="ci">p vs next: paired article-cluster bootstrap, two-sided. '
             "† fewer than 10 articles: the CI and p-value rest on very few clusters.</p>"
         )
+        out.append(per_target_table(task, t))
         for r in t["rows"]:
             plots = target_bars(r["per_target"], t["headline"]) + confusion_svg(r["confusion_matrix"])
             if plots:

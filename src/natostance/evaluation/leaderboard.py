@@ -20,6 +20,7 @@ from natostance.evaluation.gold import Gold, load_gold, split_hashes
 from natostance.evaluation.result import ScoreResult
 from natostance.evaluation.score import score
 from natostance.evaluation.submission import find_submissions
+from natostance.labels import labels, titles
 
 SECONDARY = {
     "sentence_stance": ("f_avg", "holder_accuracy"),
@@ -214,4 +215,36 @@ def to_markdown(board: dict[str, Any]) -> str:
             "† fewer than 10 articles, so CIs and p-values rest on very few clusters.",
             "",
         ]
+        lines += _per_target_markdown(t)
     return "\n".join(lines)
+
+
+def per_target_columns(task_board: dict[str, Any]) -> list[str]:
+    """Targets that some row of a stance task has a breakdown for, in label-file order."""
+    present = {b["group"] for r in task_board["rows"] for b in r["per_target"]}
+    return [t for t in labels("target") if t in present]
+
+
+def _per_target_markdown(t: dict[str, Any]) -> list[str]:
+    targets = per_target_columns(t)
+    if not targets:
+        return []
+    lines = [
+        f"Per target ({t['headline']}; n = gold units; ⚠ low support):",
+        "",
+        "| system | " + " | ".join(titles("target")[x] for x in targets) + " |",
+        "|---|" + "---|" * len(targets),
+    ]
+    for r in t["rows"]:
+        cells = {b["group"]: b for b in r["per_target"]}
+        out = []
+        for x in targets:
+            b = cells.get(x)
+            out.append(
+                "–"
+                if b is None
+                else f"{_fmt(b['metrics'].get(t['headline']))} n={b['support_units']}"
+                + (" ⚠" if b["low_support"] else "")
+            )
+        lines.append(f"| {md_escape(r['system'])} | " + " | ".join(out) + " |")
+    return lines + [""]
