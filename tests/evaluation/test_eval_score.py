@@ -165,11 +165,13 @@ def test_gold_problems_are_reported_together(tmp_path):
     recs["stance"][0]["label"] = "pro"
     recs["stance"][1]["unit_id"] = "zz-0000"
     recs["claims"][0]["end"] = 10_000
+    recs["articles"][4]["text"] = None  # a text-free build
     with pytest.raises(ManyErrors) as info:
         gold_from_records(recs, source="g")
     assert [str(e) for e in info.value.errors] == [
         f'g/stance row 1: label: expected one of {", ".join(labels("stance"))}, found "pro"',
         "g/stance row 2: unit_id 'zz-0000' is not a sentence of the dataset",
+        "g/articles: article_id 'a5': expected its text (a text-free build: rehydrate it first), found null",
         "g/claims row 1: expected 0 <= start < end <= 109, found 72..10000",
     ]
     (tmp_path / "articles.jsonl").write_text("")

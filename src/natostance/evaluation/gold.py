@@ -123,10 +123,16 @@ def gold_from_records(
                 f"{source}/stance row {i}: unit_id {row.get('unit_id')!r} "
                 f"is not a {row.get('unit_type')} of the dataset"
             )
+    for a in sorted({r.get("article_id") for r in rows.get("stance", [])} & set(articles)):
+        if not isinstance(articles[a].get("text"), str):
+            errors.append(f"{source}/articles: article_id {a!r}: expected its text (a text-free build: rehydrate it "
+                          "first), found null")
     for i, row in enumerate(rows.get("claims", []), 1):
         art = articles.get(row.get("article_id"))
         if art is None:
             errors.append(f"{source}/claims row {i}: article_id {row.get('article_id')!r} is not in the dataset")
+        elif not isinstance(art.get("text"), str):
+            continue  # reported above
         elif not 0 <= row["start"] < row["end"] <= len(art["text"]):
             errors.append(
                 f"{source}/claims row {i}: expected 0 <= start < end <= {len(art['text'])}, "
