@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import GOLD_DIR
+from eval_helpers import GOLD_DIR
 
 from natostance.baselines import BASELINES, run_baseline
 from natostance.baselines.rules import stance_for, target_patterns

@@ -15,7 +15,7 @@ import time
 import urllib.request
 
 import pytest
-from conftest import GOLD_DIR, SUBMISSIONS
+from eval_helpers import GOLD_DIR, SUBMISSIONS
 
 from natostance.evaluation import html
 from natostance.evaluation.leaderboard import leaderboard

@@ -7,7 +7,7 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import GOLD_DIR, SUBMISSIONS
+from eval_helpers import GOLD_DIR, SUBMISSIONS
 
 from natostance.errors import ManyErrors
 from natostance.evaluation.check import check, check_submission

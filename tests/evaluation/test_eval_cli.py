@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from conftest import GOLD_DIR, SUBMISSIONS
+from eval_helpers import GOLD_DIR, SUBMISSIONS
 
 from natostance.cli import cli
 

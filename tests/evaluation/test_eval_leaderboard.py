@@ -6,7 +6,7 @@ import json
 import shutil
 
 import pytest
-from conftest import GOLD_DIR, SUBMISSIONS
+from eval_helpers import GOLD_DIR, SUBMISSIONS
 
 from natostance.errors import ManyErrors
 from natostance.evaluation import html

@@ -7,7 +7,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import GOLD_DIR
+from eval_helpers import GOLD_DIR
 
 from natostance.baselines import run_baseline
 from natostance.errors import InputError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import GOLD_DIR, SUBMISSIONS
+from eval_helpers import GOLD_DIR, SUBMISSIONS
 from jsonschema import Draft202012Validator
 
 from natostance.evaluation import schemas

@@ -8,7 +8,7 @@ import random
 
 import pytest
 import yaml
-from conftest import GOLD_DIR, SUBMISSIONS, synthetic
+from eval_helpers import GOLD_DIR, SUBMISSIONS, synthetic
 from sklearn.metrics import f1_score
 
 from natostance.errors import ManyErrors

@@ -81,10 +81,11 @@ def _read(path: Path, config: str) -> list[dict[str, Any]]:
         )
     try:
         from natostance.parquet_io import read_config
-    except ImportError:  # the builder's reader is not merged yet: read the files directly
+
+        return list(read_config(path, config))
+    except (ImportError, KeyError):  # no builder reader, or it does not know this config (yet): read the files
         files = sorted((path / "data" / config).glob("*.parquet"))
         return [row for f in files for row in pq.read_table(f).to_pylist()]
-    return list(read_config(path, config))
 
 
 def load_gold(path: str | Path) -> Gold:
