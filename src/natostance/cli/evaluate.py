@@ -109,7 +109,7 @@ def register(cli: click.Group) -> None:
     @click.option("--base-url", help="openai: OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1.")
     @click.option("--model", help="openai: model name sent to the endpoint.")
     def baseline(name, gold, out, split, base_url, model):
-        """Run a baseline (majority, rules, tfidf, openai) and write a valid submission plus its metadata.
+        """Run a baseline (majority, rules, tfidf, embedding, openai); writes a valid submission plus metadata.
 
         Example: natostance baseline tfidf --gold dataset --out runs/tfidf.jsonl
         """
