@@ -71,9 +71,7 @@ def main() -> None:
     with threadpool_limits(1):
         t_ours, ours = best_of(lambda: float(M.macro_f1(M.confusion_matrix(gold, pred, k))))
         t_matrix, matrix = best_of(
-            lambda: B.cluster_matrix(
-                article, gold.astype(np.int64) * k + pred, np.ones(args.rows), args.articles, k * k
-            ),
+            lambda: B.cluster_matrix(article, gold.astype(np.int64) * k + pred, None, args.articles, k * k),
             1,
         )
         metric = lambda s: M.macro_f1(np.asarray(s).reshape(*np.shape(s)[:-1], k, k))  # noqa: E731

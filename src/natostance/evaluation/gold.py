@@ -126,8 +126,10 @@ def gold_from_records(
             )
     for a in sorted({r.get("article_id") for r in rows.get("stance", [])} & set(articles)):
         if not isinstance(articles[a].get("text"), str):
-            errors.append(f"{source}/articles: article_id {a!r}: expected its text (a text-free build: rehydrate it "
-                          "first), found null")
+            errors.append(
+                f"{source}/articles: article_id {a!r}: expected its text (a text-free build: rehydrate it "
+                "first), found null"
+            )
     for i, row in enumerate(rows.get("claims", []), 1):
         art = articles.get(row.get("article_id"))
         if art is None:
