@@ -39,3 +39,25 @@ def test_fixture_gold_and_submissions_validate():
     for line in (SUBMISSIONS / "ok.jsonl").open():
         assert schemas.problems(schemas.SUBMISSION, json.loads(line)) == []
     assert schemas.problems(schemas.META, json.loads((SUBMISSIONS / "ok.meta.json").read_text())) == []
+
+
+def test_fast_and_reference_validators_agree_on_every_fixture_row():
+    fast = schemas.fast_validator(schemas.SUBMISSION)
+    if fast is None:
+        pytest.skip("jsonschema_rs not installed: only the reference validator runs")
+    reference = schemas.validator(schemas.SUBMISSION)
+    rows = []
+    for path in sorted(SUBMISSIONS.glob("*.jsonl")):
+        for line in path.read_text().splitlines():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    rows += [{"task": "claim_spans", "article_id": "a", "start": 1, "end": 2, "extra": 1}, {"task": "x"}, {},
+             {"task": "sentence_stance", "unit_id": "", "target": "nato", "label": "none"}]
+    assert len(rows) > 200
+    for row in rows:
+        assert fast.is_valid(row) == reference.is_valid(row), row
+    meta = json.loads((SUBMISSIONS / "ok.meta.json").read_text())
+    for bad in (dict(meta, training_cutoff="2024-13-01"), dict(meta, trained_on=["x"]), dict(meta, extra=1), meta):
+        assert schemas.fast_validator(schemas.META).is_valid(bad) == schemas.validator(schemas.META).is_valid(bad)

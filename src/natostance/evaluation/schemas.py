@@ -85,12 +85,39 @@ def _allowed_fields(schema: dict, instance: dict) -> set[str]:
     return allowed
 
 
+@lru_cache(maxsize=None)
+def fast_validator(schema_id: str):
+    """A compiled Rust validator (``jsonschema_rs``) for the common case, a valid row: ~100x faster than the
+    pure-Python one, which only runs on rows that fail, to word their errors. None when not installed."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    resources = [(uri, registry().contents(uri)) for uri in _ids()]
+    return jsonschema_rs.validator_for(
+        registry().contents(schema_id), registry=jsonschema_rs.Registry(resources), validate_formats=True
+    )
+
+
+@lru_cache(maxsize=None)
+def _ids() -> tuple[str, ...]:
+    ids = []
+    for path in sorted(schema_dir().glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if "$id" in doc:
+            ids.append(doc["$id"])
+    return tuple(ids)
+
+
 def problems(schema_id: str, instance: Any) -> list[str]:
     """Every schema problem of one instance, as readable sentences (empty when valid).
 
     ``unevaluatedProperties`` is reported by us, not by jsonschema: when a branch fails, jsonschema
     forgets that branch's fields and would call every one of them unexpected.
     """
+    fast = fast_validator(schema_id)
+    if fast is not None and fast.is_valid(instance):
+        return []
     v = validator(schema_id)
     errors = [e for e in v.iter_errors(instance) if e.validator != "unevaluatedProperties"]
     out = [describe(e) for e in sorted(errors, key=lambda e: (list(e.absolute_path), e.validator))]
