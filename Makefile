@@ -6,13 +6,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# the CPU build of torch (embed extra) lies here; without it uv would fetch the CUDA build
+FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
 
 .PHONY: demo test venv ls-venv browser bench bench-annotation clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv
-	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev,annotation,eval]'
+	$(BIN)/uv pip install -q --python $(BIN)/python $(FIND_LINKS) -e '.[dev,annotation,eval,embed]'
 	touch $@
 
 venv: $(STAMP)
@@ -20,6 +22,11 @@ venv: $(STAMP)
 demo: venv
 	$(BIN)/natostance build dataset/raw --out dataset
 	$(BIN)/natostance validate dataset
+	@if [ -d dataset/data/stance ]; then \
+	  for b in majority rules tfidf embedding; do $(BIN)/natostance baseline $$b --gold dataset --out build/runs/$$b.jsonl || exit 1; done; \
+	  $(BIN)/natostance leaderboard build/runs --gold dataset --format html --out build/runs/leaderboard.html && \
+	  $(BIN)/natostance leaderboard build/runs --gold dataset; \
+	else echo "no gold labels yet (dataset/data/stance): baselines and leaderboard skipped"; fi
 
 # Debian's chromium (+ its chromedriver for selenium), for the tests that open pages in a real browser
 browser:
@@ -35,6 +42,7 @@ test: venv ls-venv browser
 
 bench: venv
 	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/score.py
 
 bench-annotation: venv ls-venv
 	$(BIN)/python benchmarks/annotation.py

@@ -24,6 +24,12 @@ _API = {
     "convert_export": "natostance.annotate.convert:convert",
     "agreement": "natostance.annotate.agreement:agreement",
     "adjudicate": "natostance.annotate.adjudicate:adjudicate",
+    "check": "natostance.evaluation.check:check_submission",
+    "score": "natostance.evaluation.score:score",
+    "leaderboard": "natostance.evaluation.leaderboard:leaderboard",
+    "compare": "natostance.evaluation.leaderboard:compare",
+    "run_baseline": "natostance.baselines:run_baseline",
+    "model_index": "natostance.evaluation.model_index:model_index",
 }
 
 __all__ = ["DATASET_VERSION", "SCHEMA_VERSION", "__version__", *_API]
