@@ -6,4 +6,4 @@ in DATASHEET.md, by ``natostance release``); ``SCHEMA_VERSION`` moves with any c
 
 __version__ = "0.1.0"
 DATASET_VERSION = "0.1.0"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"

@@ -57,7 +57,11 @@ def body(report: BuildReport) -> str:
            "News articles about NATO–Russia–US relations, cleaned and segmented into sentences with character",
            "offsets, for stance and claim annotation. Built by `natostance build`; this card is generated.", "",
            f"Dataset version **{report.dataset_version}**. Every file's SHA-256 is in `manifest.json`;",
-           "the per-article split assignment is in `splits.json`; the raw files are in `raw/` byte for byte.", "",
+           "the per-article split assignment is in `splits.json`; "
+           + ("**text-free build**: article and sentence texts are null and the raw files are left out "
+              "(their SHA-256 are in `raw/sources.yaml`); `natostance rehydrate DIR RAW_DIR` restores the text "
+              "from your own copies." if report.text_free else "the raw files are in `raw/` byte for byte."),
+           "Croissant 1.0 metadata (with Responsible-AI fields) is in `croissant.json`.", "",
            "## Configs and splits", "", "| config | " + " | ".join(_splits(report)) + " | description |",
            "|---|" + "---|" * len(_splits(report)) + "---|"]
     for config, per in report.rows.items():
