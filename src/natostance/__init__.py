@@ -18,6 +18,11 @@ _API = {
     "validate": "natostance.validation:validate",
     "read_config": "natostance.parquet_io:read_config",
     "labels": "natostance.labels:labels",
+    "release": "natostance.release:release",
+    "diff": "natostance.diff:diff",
+    "push_to_hub": "natostance.hub:push_to_hub",
+    "rehydrate": "natostance.rehydrate:rehydrate",
+    "croissant": "natostance.croissant:document",
 }
 
 __all__ = ["DATASET_VERSION", "SCHEMA_VERSION", "__version__", *_API]
