@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from natostance import records
+from natostance import answers, records
 from natostance.report import BuildReport
 
 CONFIG_TEXT = {
@@ -84,7 +84,8 @@ def body(report: BuildReport) -> str:
         out += ["", f"## Fields: `{config}`", "", *_fields_table(config)]
     out += ["", "## Licence and use", "",
             "The texts belong to their publishers. What may be redistributed, the intended and out-of-scope uses,",
-            "and known biases are in DATASHEET.md of the NATO-Stance repository.", ""]
+            "and known biases are in DATASHEET.md of the NATO-Stance repository.", "",
+            "## Citation", "", "```bibtex", answers.citation(report.dataset_version), "```", ""]
     return "\n".join(out)
 
 

@@ -9,17 +9,14 @@ fields from ``datasheet_answers.yaml``, the source DATASHEET.md renders too.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import yaml
 
 from natostance import labels as L
 from natostance import records
-
-ANSWERS = Path(__file__).with_name("datasheet_answers.yaml")
+from natostance.answers import answers, citation
 CROISSANT = "croissant.json"
 _CR = ("citeAs column conformsTo data dataType equivalentProperty examples extract field fileProperty fileObject "
        "fileSet format includes isLiveDataset jsonPath key md5 parentField path recordSet references regex "
@@ -33,12 +30,6 @@ CONTEXT: dict[str, Any] = {
 }
 _TYPES = [(pa.types.is_string, "sc:Text"), (pa.types.is_large_string, "sc:Text"), (pa.types.is_integer, "sc:Integer"),
           (pa.types.is_boolean, "sc:Boolean"), (pa.types.is_date32, "sc:Date"), (pa.types.is_floating, "sc:Float")]
-
-
-@lru_cache(maxsize=1)
-def answers() -> dict[str, Any]:
-    """The datasheet answers shared by DATASHEET.md and the ``rai:`` fields."""
-    return yaml.safe_load(ANSWERS.read_text(encoding="utf-8"))
 
 
 def data_type(typ: pa.DataType) -> str:
@@ -113,7 +104,7 @@ def document(dataset_version: str, configs: list[str], time_frame: tuple[str, st
     return {
         "@context": CONTEXT, "@type": "sc:Dataset", "conformsTo": "http://mlcommons.org/croissant/1.0",
         "name": a["name"], "alternateName": a["title"], "description": description, "license": a["license"],
-        "version": dataset_version, "keywords": a["keywords"], "citeAs": a["citation"].replace("{version}", dataset_version),
+        "version": dataset_version, "keywords": a["keywords"], "citeAs": citation(dataset_version),
         "creator": {"@type": "sc:Organization", "name": a["creator"]},
         **rai,
         "distribution": [{"@type": "cr:FileSet", "@id": f"{c}-parquet", "name": f"{c}-parquet",

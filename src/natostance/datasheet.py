@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from natostance import boilerplate
+from natostance import answers, boilerplate
 from natostance.manifest import load_manifest
 from natostance.parquet_io import read_config
 
@@ -68,7 +68,8 @@ def blocks(dataset_dir: Path) -> dict[str, str]:
     split_text += f"\nLeakage check: {leaks} near-duplicate sentence(s) shared across splits.\n"
     formats = Counter(a["source_format"] for a in articles)
     composition += "Raw formats: " + ", ".join(f"{k} {v}" for k, v in sorted(formats.items())) + ".\n"
-    return {"composition": composition, "sources": sources, "terms": terms, "cleaning": cleaning, "splits": split_text}
+    return {"composition": composition, "sources": sources, "terms": terms, "cleaning": cleaning, "splits": split_text,
+            **answers.blocks(manifest)}
 
 
 def render(text: str, generated: dict[str, str]) -> str:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from natostance import labels, records
-from natostance.croissant import answers, document
+from natostance.answers import answers
+from natostance.croissant import document
 from natostance.parquet_io import read_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,3 +73,11 @@ def test_rai_fields_and_version_come_from_their_one_source():
     assert doc["rai:dataCollectionTimeFrame"] == [f"{dates[0]}T00:00:00", f"{dates[-1]}T00:00:00"]
     assert doc == document(manifest["dataset_version"], list(manifest["rows"]), (dates[0], dates[-1]))
     assert "croissant.json" in manifest["files"]
+
+
+def test_every_rai_answer_is_shown_in_the_datasheet_from_the_same_source():
+    sheet = (REPO / "DATASHEET.md").read_text(encoding="utf-8")
+    for key, value in answers()["rai"].items():
+        body = "".join(f"- {v}\n" for v in value) if isinstance(value, list) else f"{value}\n"
+        assert f"<!-- generated:answer-{key} -->\n{body}<!-- /generated:answer-{key} -->" in sheet, key
+    assert answers()["citation"].replace("{version}", croissant()["version"]) in (DATASET / "README.md").read_text()
