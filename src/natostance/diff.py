@@ -70,8 +70,10 @@ def _configs(root: Path) -> list[str]:
 
 
 def diff_dirs(old: Path, new: Path) -> dict[str, Any]:
-    out: dict[str, Any] = {"old_version": load_manifest(old).get("dataset_version"),
-                           "new_version": load_manifest(new).get("dataset_version"), "configs": {}}
+    before_m, after_m = load_manifest(old), load_manifest(new)
+    out: dict[str, Any] = {"old_version": before_m.get("dataset_version"), "new_version": after_m.get("dataset_version"),
+                           "old_schema_version": before_m.get("schema_version"),
+                           "new_schema_version": after_m.get("schema_version"), "configs": {}}
     keys: dict[str, str] = {}
     old_rows, annotation_configs = {}, []
     for config in sorted(set(_configs(old)) | set(_configs(new))):

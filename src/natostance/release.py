@@ -1,8 +1,9 @@
 """``release(repo, "X.Y.Z")``: move the dataset version forward, rebuild, document, commit and tag.
 
 Steps, all in the repository given (never anything else): refuse a version that is not the next major,
-minor or patch of the current ``DATASET_VERSION``, or an empty "## Unreleased" CHANGELOG section, or an
-existing tag; write the version into ``src/natostance/_version.py`` (the one place that holds it); rebuild
+minor or patch of the current ``DATASET_VERSION``, a step smaller than the changes since the previous
+release's tag need (DATASHEET rules, from ``natostance diff``), an empty "## Unreleased" CHANGELOG section,
+or an existing tag; write the version into ``src/natostance/_version.py`` (the one place that holds it); rebuild
 ``dataset/`` from ``dataset/raw`` (the manifest's hashes come with it) and validate it; move the Unreleased
 items under a dated heading; regenerate DATASHEET.md's blocks; then commit and tag ``vX.Y.Z`` unless
 ``tag=False``.
@@ -59,6 +60,37 @@ def check_forward(current: str, new: str) -> str:
     raise ReleaseError(f"{new} does not move forward by semver from {current}: expected one of {allowed}")
 
 
+_RANK = {"patch": 0, "minor": 1, "major": 2}
+
+
+def required_kind(d: dict) -> tuple[str, str]:
+    """The smallest step the DATASHEET rules allow for a diff, and why (schema/split: major; rows: minor)."""
+    if d.get("old_schema_version") != d.get("new_schema_version"):
+        return "major", f"schema version {d.get('old_schema_version')} -> {d.get('new_schema_version')}"
+    for config, c in d["configs"].items():
+        moved = [x["id"] for x in c["labels_changed"] if x["field"] == "split"]
+        if moved:
+            return "major", f"{config}: {len(moved)} row(s) changed split (first {moved[0]})"
+    for config, c in d["configs"].items():
+        labelled = {(x["id"], x["field"]) for x in c["labels_changed"]}
+        other = [i for i, fields in c["changed"].items() if any((i, f) not in labelled for f in fields)]
+        if c["added"] or c["removed"] or other:
+            return "minor", f"{config}: {len(c['added'])} added, {len(c['removed'])} removed, {len(other)} changed"
+    return "patch", "labels or documentation only"
+
+
+def check_kind(repo: Path, old: str, new: str, kind: str) -> None:
+    """Against the previous release's tag (when there is one), refuse a step smaller than the changes need."""
+    from natostance.diff import diff
+
+    if not _git(repo, "tag", "--list", f"v{old}").strip():
+        return
+    need, why = required_kind(diff(f"v{old}", repo / "dataset", repo))
+    if _RANK[kind] < _RANK[need]:
+        raise ReleaseError(f"{new} is a {kind} release, but since v{old} the dataset needs a {need} one "
+                           f"({why}): release {next_versions(old)[need]}")
+
+
 def changelog_entry(text: str, version: str, day: str) -> str:
     """Move the items under "## Unreleased" under "## [version] — day", leaving an empty Unreleased."""
     start = text.find(_UNRELEASED + "\n")
@@ -84,6 +116,7 @@ def release(repo: str | Path, version: str, tag: bool = True, day: str | None = 
     repo = Path(repo).resolve()
     old = current_version(repo)
     kind = check_forward(old, version)
+    check_kind(repo, old, version, kind)
     day = day or date.today().isoformat()
     changelog = repo / "CHANGELOG.md"
     new_changelog = changelog_entry(changelog.read_text(encoding="utf-8"), version, day)

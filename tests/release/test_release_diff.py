@@ -76,23 +76,29 @@ def test_release_refuses_a_version_that_does_not_move_forward(temp_repo, version
 
 
 def test_release_commits_and_tags_then_diff_between_git_revisions(temp_repo):
+    git(temp_repo, "tag", "v0.1.0")
     second_version(temp_repo / "dataset")
     changelog = temp_repo / "CHANGELOG.md"
     changelog.write_text(changelog.read_text().replace("## Unreleased\n", "## Unreleased\n\n- Test: second version.\n", 1))
-    proc = cli("release", "0.2.0", "--repo", str(temp_repo))
+    proc = cli("release", "1.0.0", "--repo", str(temp_repo))
     assert proc.returncode == 1 and "uncommitted changes" in proc.stderr
     git(temp_repo, "add", "-A")
     git(temp_repo, "commit", "-q", "-m", "second version")
     proc = cli("release", "0.2.0", "--repo", str(temp_repo), "--date", "2026-11-24")
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("error: 0.2.0 is a minor release, but since v0.1.0 the dataset needs a major one "
+                                  "(articles: 1 row(s) changed split (first ")
+    assert proc.stderr.rstrip().endswith("release 1.0.0")
+    proc = cli("release", "1.0.0", "--repo", str(temp_repo), "--date", "2026-11-24")
     assert proc.returncode == 0, proc.stderr
-    assert "tagged v0.2.0" in proc.stdout
+    assert "released dataset 1.0.0 (major step from 0.1.0, 2026-11-24); tagged v1.0.0" in proc.stdout
     assert git(temp_repo, "status", "--porcelain") == ""
-    assert git(temp_repo, "rev-parse", "v0.2.0^{commit}") == git(temp_repo, "rev-parse", "HEAD")
+    assert git(temp_repo, "rev-parse", "v1.0.0^{commit}") == git(temp_repo, "rev-parse", "HEAD")
 
-    proc = cli("diff", "HEAD~2", "v0.2.0", "--repo", str(temp_repo), "--json")
+    proc = cli("diff", "v0.1.0", "v1.0.0", "--repo", str(temp_repo), "--json")
     assert proc.returncode == 0, proc.stderr
     d = json.loads(proc.stdout)
-    assert (d["old_version"], d["new_version"]) == ("0.1.0", "0.2.0")
+    assert (d["old_version"], d["new_version"]) == ("0.1.0", "1.0.0")
     arts = d["configs"]["articles"]
     old_ids = {a["source_file"]: a["article_id"] for a in read_config(DATASET, "articles")}
     new_ids = {a["source_file"]: a["article_id"] for a in read_config(temp_repo / "dataset", "articles")}
@@ -105,8 +111,8 @@ def test_release_commits_and_tags_then_diff_between_git_revisions(temp_repo):
     assert len(sents["removed"]) == 18 and all(s.startswith(old_ids[EDITED]) for s in sents["removed"])
     assert len(sents["labels_changed"]) == 79 and all(c == ["split"] for c in sents["changed"].values())
     assert d["annotated_units"] == []
-    proc = cli("release", "0.2.0", "--repo", str(temp_repo), "--no-tag")
-    assert proc.returncode == 1 and "does not move forward by semver from 0.2.0" in proc.stderr
+    proc = cli("release", "1.0.0", "--repo", str(temp_repo), "--no-tag")
+    assert proc.returncode == 1 and "does not move forward by semver from 1.0.0" in proc.stderr
 
 
 def _stance(dataset: Path, rows: list[dict]) -> None:
@@ -139,3 +145,17 @@ def test_a_change_to_an_annotated_unit_is_never_silent(tmp_path):
 def test_diff_names_a_side_that_is_neither_folder_nor_revision(tmp_path):
     proc = cli("diff", str(tmp_path), "no-such-rev", "--repo", str(tmp_path))
     assert proc.returncode == 1 and "neither a dataset folder" in proc.stderr
+
+
+def test_required_kind_follows_the_datasheet_rules(tmp_path):
+    from natostance.release import required_kind
+
+    base = {"old_schema_version": "2", "new_schema_version": "2"}
+    empty = {"added": [], "removed": [], "changed": {}, "labels_changed": []}
+    assert required_kind({**base, "configs": {"sentences": empty}})[0] == "patch"
+    relabel = {**empty, "changed": {"u1": ["label"]},
+               "labels_changed": [{"id": "u1", "field": "label", "old": "favor", "new": "against"}]}
+    assert required_kind({**base, "configs": {"stance": relabel}}) == ("patch", "labels or documentation only")
+    assert required_kind({**base, "configs": {"sentences": {**empty, "added": ["x"]}}})[0] == "minor"
+    assert required_kind({**base, "configs": {"sentences": {**empty, "changed": {"x": ["text"]}}}})[0] == "minor"
+    assert required_kind({**base, "new_schema_version": "3", "configs": {}})[0] == "major"
