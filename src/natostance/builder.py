@@ -37,6 +37,7 @@ class BuildOptions:
     keep_going: bool = False
     progress: bool = False
     text_free: bool = False  # blank article/sentence texts and leave raw files out (see rehydrate.py)
+    dataset_date: str | None = _version.DATASET_DATE  # release date: Croissant datePublished, manifest
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
@@ -91,6 +92,8 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
     meta = {"dataset_name": "nato-stance", "dataset_version": opts.dataset_version,
             "schema_version": _version.SCHEMA_VERSION, "labels_version": labels.labels_version(),
             "text_free": str(opts.text_free).lower()}
+    if opts.dataset_date:
+        meta["dataset_date"] = opts.dataset_date
     buckets = _buckets(files)
     spills = {c: SortedSpill(c, tmp, records.arrow_schema(c), buckets) for c in ("articles", "sentences")}
     report = BuildReport(dataset_version=opts.dataset_version, text_free=opts.text_free)
@@ -147,7 +150,7 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
     write_card(tmp / "README.md", report)
     dates = sorted(a["split_date"] for a in report.articles if a["split_date"])
     write_croissant(tmp / CROISSANT, opts.dataset_version, list(report.rows),
-                    (dates[0], dates[-1]) if dates else None, opts.text_free)
+                    (dates[0], dates[-1]) if dates else None, opts.text_free, opts.dataset_date)
     write_manifest(tmp, report, meta, hashes)
     return report
 

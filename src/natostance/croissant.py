@@ -82,7 +82,7 @@ def _field(config: str, name: str, prop: dict[str, Any], typ: pa.DataType, keys:
 
 
 def document(dataset_version: str, configs: list[str], time_frame: tuple[str, str] | None = None,
-             text_free: bool = False) -> dict[str, Any]:
+             text_free: bool = False, date_published: str | None = None) -> dict[str, Any]:
     """The Croissant JSON-LD of a dataset with these configs (in order) and version."""
     a = answers()
     keys = {records.key(c)[0]: c for c in configs}
@@ -104,7 +104,7 @@ def document(dataset_version: str, configs: list[str], time_frame: tuple[str, st
     return {
         "@context": CONTEXT, "@type": "sc:Dataset", "conformsTo": "http://mlcommons.org/croissant/1.0",
         "name": a["name"], "alternateName": a["title"], "description": description, "license": a["license"],
-        "version": dataset_version, "keywords": a["keywords"], "citeAs": citation(dataset_version),
+        "version": dataset_version, **({"datePublished": date_published} if date_published else {}), "keywords": a["keywords"], "citeAs": citation(dataset_version),
         "creator": {"@type": "sc:Organization", "name": a["creator"]},
         **rai,
         "distribution": [{"@type": "cr:FileSet", "@id": f"{c}-parquet", "name": f"{c}-parquet",
@@ -116,6 +116,6 @@ def document(dataset_version: str, configs: list[str], time_frame: tuple[str, st
 
 
 def write_croissant(path: Path, dataset_version: str, configs: list[str], time_frame: tuple[str, str] | None = None,
-                    text_free: bool = False) -> None:
-    doc = document(dataset_version, configs, time_frame, text_free)
+                    text_free: bool = False, date_published: str | None = None) -> None:
+    doc = document(dataset_version, configs, time_frame, text_free, date_published)
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

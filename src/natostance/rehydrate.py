@@ -63,7 +63,8 @@ def rehydrate(dataset_dir: str | Path, raw_dir: str | Path) -> BuildReport:
             (work / "raw" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(raw_dir / name, work / "raw" / name)
         shutil.copyfile(root / "raw" / SOURCES_FILE, work / "raw" / SOURCES_FILE)
-        report = build(work / "raw", work / "out", BuildOptions(dataset_version=manifest["dataset_version"]))
+        opts = BuildOptions(dataset_version=manifest["dataset_version"], dataset_date=manifest.get("dataset_date"))
+        report = build(work / "raw", work / "out", opts)
         for config in records.CONFIGS:
             if _without_text(read_config(work / "out", config)) != _without_text(read_config(root, config)):
                 raise RehydrateError(f"{config}: rebuilt rows differ from the text-free build beyond their text "

@@ -24,6 +24,7 @@ from natostance.validation import validate
 VERSION_FILE = Path("src/natostance/_version.py")
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 _LINE = re.compile(r'^DATASET_VERSION = "([^"]+)"$', re.MULTILINE)
+_DATE_LINE = re.compile(r"^DATASET_DATE = .*$", re.MULTILINE)
 _UNRELEASED = "## Unreleased"
 
 
@@ -126,8 +127,9 @@ def release(repo: str | Path, version: str, tag: bool = True, day: str | None = 
         if _git(repo, "tag", "--list", f"v{version}").strip():
             raise ReleaseError(f"tag v{version} already exists")
     vfile = repo / VERSION_FILE
-    vfile.write_text(_LINE.sub(f'DATASET_VERSION = "{version}"', vfile.read_text(encoding="utf-8")), encoding="utf-8")
-    build(repo / "dataset" / "raw", repo / "dataset", BuildOptions(dataset_version=version))
+    text = _LINE.sub(f'DATASET_VERSION = "{version}"', vfile.read_text(encoding="utf-8"))
+    vfile.write_text(_DATE_LINE.sub(f'DATASET_DATE = "{day}"', text), encoding="utf-8")
+    build(repo / "dataset" / "raw", repo / "dataset", BuildOptions(dataset_version=version, dataset_date=day))
     validate(repo / "dataset")
     changelog.write_text(new_changelog, encoding="utf-8")
     datasheet.update(repo / "DATASHEET.md", repo / "dataset")

@@ -48,12 +48,18 @@ def test_release_bumps_rebuilds_and_documents(temp_repo):
     second_version(temp_repo / "dataset")
     result = release(temp_repo, "0.2.0", tag=False, day="2026-11-24")
     assert result == {"from": "0.1.0", "to": "0.2.0", "kind": "minor", "date": "2026-11-24", "tag": ""}
-    assert 'DATASET_VERSION = "0.2.0"' in (temp_repo / "src/natostance/_version.py").read_text()
+    version_file = (temp_repo / "src/natostance/_version.py").read_text()
+    assert 'DATASET_VERSION = "0.2.0"\nDATASET_DATE = "2026-11-24"\n' in version_file
     ds = temp_repo / "dataset"
     validate(ds)
     manifest = json.loads((ds / "manifest.json").read_text())
     assert manifest["dataset_version"] == "0.2.0" and manifest["rows"]["articles"] == {"train": 2, "validation": 2, "test": 2}
-    assert json.loads((ds / "croissant.json").read_text())["version"] == "0.2.0"
+    assert manifest["dataset_date"] == "2026-11-24"
+    doc = json.loads((ds / "croissant.json").read_text())
+    assert (doc["version"], doc["datePublished"]) == ("0.2.0", "2026-11-24")
+    mlcroissant = Path(sys.executable).with_name("mlcroissant")
+    proc = subprocess.run([str(mlcroissant), "validate", "--jsonld", str(ds / "croissant.json")], capture_output=True, text=True)
+    assert proc.returncode == 0 and "warning" not in proc.stderr.lower(), proc.stderr[-2000:]
     assert "version: 0.2.0" in (ds / "README.md").read_text()
     meta = pq.read_schema(ds / "data/sentences/train-00000-of-00001.parquet").metadata
     assert meta[b"dataset_version"] == b"0.2.0"
