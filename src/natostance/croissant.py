@@ -71,7 +71,9 @@ def _field(config: str, name: str, prop: dict[str, Any], typ: pa.DataType, keys:
     kind = label_set(prop)
     if name == "split":
         field["source"] = {"fileSet": {"@id": f"{config}-parquet"}, "extract": {"fileProperty": "filename"},
-                           "transform": {"regex": "^(" + "|".join(L.labels("split")) + r")-\d{5}-of-\d{5}\.parquet$"}}
+                           # mlcroissant 1.1.1 applies the regex a second time to its own result: the
+                           # suffix is optional so that the bare split name matches too (no warnings)
+                           "transform": {"regex": "^(" + "|".join(L.labels("split")) + r")(?:-\d{5}-of-\d{5}\.parquet)?$"}}
         field["description"] += " Taken from the file name."
     if kind:
         by_index = L.label_defs()[kind].get("x-hf") == "class_label"
