@@ -73,7 +73,9 @@ def diff_dirs(old: Path, new: Path) -> dict[str, Any]:
     before_m, after_m = load_manifest(old), load_manifest(new)
     out: dict[str, Any] = {"old_version": before_m.get("dataset_version"), "new_version": after_m.get("dataset_version"),
                            "old_schema_version": before_m.get("schema_version"),
-                           "new_schema_version": after_m.get("schema_version"), "configs": {}}
+                           "new_schema_version": after_m.get("schema_version"), "configs": {},
+                           "text_compared": not (before_m.get("text_free") or after_m.get("text_free"))}
+    skip = set() if out["text_compared"] else {"text"}  # a text-free side withholds texts, it does not change them
     keys: dict[str, str] = {}
     old_rows, annotation_configs = {}, []
     for config in sorted(set(_configs(old)) | set(_configs(new))):
@@ -82,7 +84,7 @@ def diff_dirs(old: Path, new: Path) -> dict[str, Any]:
         old_rows[config] = before
         changed = {}
         for i in sorted(set(before) & set(after), key=str):
-            fields = sorted(f for f in set(before[i]) | set(after[i]) if before[i].get(f) != after[i].get(f))
+            fields = sorted(f for f in (set(before[i]) | set(after[i])) - skip if before[i].get(f) != after[i].get(f))
             if fields:
                 changed[i] = fields
         columns = list(next(iter((before or after).values()), {}))
@@ -123,7 +125,8 @@ def diff(old: str | Path, new: str | Path, repo: str | Path = ".") -> dict[str, 
 
 
 def summary(d: dict[str, Any]) -> str:
-    lines = [f"{d['old']} ({d['old_version']}) -> {d['new']} ({d['new_version']})"]
+    lines = [f"{d['old']} ({d['old_version']}) -> {d['new']} ({d['new_version']})"
+             + ("" if d["text_compared"] else "; texts not compared (a text-free build)")]
     for config, c in d["configs"].items():
         lines.append(f"  {config}: +{len(c['added'])} added, -{len(c['removed'])} removed, "
                      f"~{len(c['changed'])} changed, {len(c['labels_changed'])} label change(s)")

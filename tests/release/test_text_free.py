@@ -51,6 +51,20 @@ def test_text_free_build_keeps_everything_but_the_text(text_free):
     assert "text-free build" in json.loads((text_free / "croissant.json").read_text())["description"]
 
 
+def test_text_free_croissant_validates_and_diff_does_not_count_withheld_text(text_free):
+    mlcroissant = Path(sys.executable).with_name("mlcroissant")
+    proc = subprocess.run([str(mlcroissant), "validate", "--jsonld", str(text_free / "croissant.json")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    proc = subprocess.run([sys.executable, "-m", "natostance", "diff", str(DATASET), str(text_free)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        f"{DATASET} (0.1.0) -> {text_free} (0.1.0); texts not compared (a text-free build)",
+        "  articles: +0 added, -0 removed, ~0 changed, 0 label change(s)",
+        "  sentences: +0 added, -0 removed, ~0 changed, 0 label change(s)"]
+
+
 def test_a_normal_build_with_null_text_fails_validation(text_free, tmp_path):
     manifest = json.loads((text_free / "manifest.json").read_text())
     manifest["text_free"] = False
