@@ -61,11 +61,16 @@ def _enumeration(kind: str) -> dict[str, Any]:
 def _field(config: str, name: str, prop: dict[str, Any], typ: pa.DataType, keys: dict[str, str]) -> dict[str, Any]:
     fid = f"{config}/{name}"
     repeated = pa.types.is_list(typ)
-    field: dict[str, Any] = {
-        "@type": "cr:Field", "@id": fid, "name": name, "description": prop.get("description", ""),
-        "dataType": data_type(typ.value_type if repeated else typ),
-        "source": {"fileSet": {"@id": f"{config}-parquet"}, "extract": {"column": name}},
-    }
+    inner = typ.value_type if repeated else typ
+    source = {"fileSet": {"@id": f"{config}-parquet"}, "extract": {"column": name}}
+    field: dict[str, Any] = {"@type": "cr:Field", "@id": fid, "name": name, "description": prop.get("description", "")}
+    if pa.types.is_struct(inner):  # e.g. a list of spans: one subField per struct member, read by jsonPath
+        members = records._resolve(prop.get("items", prop) if repeated else prop)["properties"]
+        field["subField"] = [{"@type": "cr:Field", "@id": f"{fid}/{m.name}", "name": m.name,
+                              "description": members[m.name].get("description", ""), "dataType": data_type(m.type),
+                              "source": {**source, "transform": {"jsonPath": m.name}}} for m in inner]
+    else:
+        field.update({"dataType": data_type(inner), "source": source})
     if repeated:
         field["repeated"] = True
     kind = label_set(prop)

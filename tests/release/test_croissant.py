@@ -82,3 +82,43 @@ def test_every_rai_answer_is_shown_in_the_datasheet_from_the_same_source():
         body = "".join(f"- {v}\n" for v in value) if isinstance(value, list) else f"{value}\n"
         assert f"<!-- generated:answer-{key} -->\n{body}<!-- /generated:answer-{key} -->" in sheet, key
     assert answers()["citation"].replace("{version}", croissant()["version"]) in (DATASET / "README.md").read_text()
+
+
+def test_a_future_config_with_label_sets_and_nested_spans_validates_and_loads(tmp_path, monkeypatch):
+    """Annotation configs will bring label sets and lists of spans: both must come out as valid Croissant."""
+    mlc = pytest.importorskip("mlcroissant")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    claims = {"description": "claims", "x-key": ["claim_id"], "properties": {
+        "claim_id": {"type": "string", "description": "Claim id."},
+        "sentence_id": {"type": "string", "description": "Sentence of the claim."},
+        "split": {"$ref": labels.label_ref("split"), "description": "Split."},
+        "type": {"$ref": labels.label_ref("claim_type"), "description": "Kind of claim."},
+        "spans": {"type": "array", "description": "Spans.", "items": {"type": "object", "properties": {
+            "start": {"type": "integer", "x-arrow": "int32", "description": "Start."},
+            "end": {"type": "integer", "x-arrow": "int32", "description": "End."}}}}}}
+    real = records.record_schema
+    monkeypatch.setattr(records, "record_schema", lambda c: claims if c == "claims" else real(c))
+    root = tmp_path / "ds"
+    shutil.copytree(DATASET, root)
+    sid = read_config(DATASET, "sentences")[0]["sentence_id"]
+    (root / "data/claims").mkdir()
+    rows = [{"claim_id": "c1", "sentence_id": sid, "split": "test", "type": "event",
+             "spans": [{"start": 0, "end": 5}, {"start": 7, "end": 9}]}]
+    pq.write_table(pa.Table.from_pylist(rows, schema=records.arrow_schema("claims")),
+                   root / "data/claims/test-00000-of-00001.parquet")
+    doc = document("0.1.0", ["articles", "sentences", "claims"])
+    (root / "croissant.json").write_text(json.dumps(doc))
+    sets = {rs["@id"]: rs for rs in doc["recordSet"]}
+    assert [d["claim_type_labels/name"] for d in sets["claim_type_labels"]["data"]] == list(labels.labels("claim_type"))
+    fields = {f["name"]: f for f in sets["claims"]["field"]}
+    assert fields["sentence_id"]["references"] == {"field": {"@id": "sentences/sentence_id"}}
+    assert [s["name"] for s in fields["spans"]["subField"]] == ["start", "end"]
+    proc = subprocess.run([str(MLCROISSANT), "validate", "--jsonld", str(root / "croissant.json")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    got = list(mlc.Dataset(str(root / "croissant.json")).records("claims"))
+    assert got == [{"claims/claim_id": b"c1", "claims/sentence_id": sid.encode(), "claims/split": b"test",
+                    "claims/type": b"event", "claims/spans": [{"claims/spans/start": 0, "claims/spans/end": 5},
+                                                              {"claims/spans/start": 7, "claims/spans/end": 9}]}]
