@@ -4,8 +4,9 @@ Each side is a dataset folder or a git revision of the repository (its ``dataset
 ``git archive`` into a temporary folder). For every config present on either side: rows added, removed
 and changed (with the fields that changed), keyed by the config's key from its record schema; label
 changes listed separately for fields drawn from ``labels.schema.json`` (``split`` included); and every
-annotated unit touched — an id that rows of another config point to (e.g. a labelled ``sentence_id``) and
-that was removed or changed — is listed in ``annotated_units``, never only counted.
+annotated unit touched — a row whose id a label-bearing config holds in an ``*_id`` column (a labelled
+``sentence_id``, a ``unit_id`` naming a sentence or an article) and that was removed or changed — is listed
+in ``annotated_units``, never only counted.
 """
 
 from __future__ import annotations
@@ -76,11 +77,9 @@ def diff_dirs(old: Path, new: Path) -> dict[str, Any]:
                            "new_schema_version": after_m.get("schema_version"), "configs": {},
                            "text_compared": not (before_m.get("text_free") or after_m.get("text_free"))}
     skip = set() if out["text_compared"] else {"text"}  # a text-free side withholds texts, it does not change them
-    keys: dict[str, str] = {}
     old_rows, annotation_configs = {}, []
     for config in sorted(set(_configs(old)) | set(_configs(new))):
         (before, key), (after, key2) = _rows(old, config), _rows(new, config)
-        keys[(key or key2)[0]] = config
         old_rows[config] = before
         changed = {}
         for i in sorted(set(before) & set(after), key=str):
@@ -98,19 +97,19 @@ def diff_dirs(old: Path, new: Path) -> dict[str, Any]:
             "labels_changed": [{"id": str(i), "field": f, "old": before[i].get(f), "new": after[i].get(f)}
                                for i, fs in changed.items() for f in fs if f in label_fields],
         }
-    out["annotated_units"] = _annotated(out["configs"], keys, {c: old_rows[c] for c in annotation_configs})
+    out["annotated_units"] = _annotated(out["configs"], {c: old_rows[c] for c in annotation_configs})
     return out
 
 
-def _annotated(configs: dict[str, Any], keys: dict[str, str], old_rows: dict[str, dict]) -> list[dict[str, Any]]:
-    """Ids that rows of a label-bearing config point to in the old version, and that were removed or changed."""
+def _annotated(configs: dict[str, Any], old_rows: dict[str, dict]) -> list[dict[str, Any]]:
+    """Rows of other configs, removed or changed, whose id a label-bearing config's ``*_id`` column held."""
     touched = []
     for config, rows in old_rows.items():
-        for column, target in keys.items():
-            if target == config or not rows or column not in next(iter(rows.values())):
+        columns = [c for c in next(iter(rows.values()), {}) if c.endswith("_id")]
+        pointed = {r[c] for r in rows.values() for c in columns if isinstance(r[c], str)}
+        for target, d in configs.items():
+            if target == config:
                 continue
-            pointed = {r[column] for r in rows.values()}
-            d = configs[target]
             for unit in sorted(pointed & set(map(str, d["removed"])) | pointed & set(d["changed"])):
                 touched.append({"config": target, "id": unit, "annotated_in": config,
                                 "change": "removed" if unit in d["removed"] else ", ".join(d["changed"][unit])})

@@ -148,6 +148,21 @@ def test_a_change_to_an_annotated_unit_is_never_silent(tmp_path):
     assert "label u2 label: against -> favor" in proc.stdout
 
 
+def test_an_article_level_unit_whose_split_moved_is_listed(tmp_path):
+    """Gold stance rows name their unit (a sentence or an article) in ``unit_id``; the diff finds either."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(DATASET, old)
+    shutil.copytree(DATASET, new)
+    second_version(new)
+    moved = "1a208ff6c4786480"  # 001: train -> validation
+    rows = [{"unit_id": moved, "unit_type": "article", "target": "nato", "label": "against"}]
+    _stance(old, rows)
+    _stance(new, rows)
+    d = diff(old, new)
+    assert d["annotated_units"] == [{"config": "articles", "id": moved, "annotated_in": "stance", "change": "split"}]
+    assert d["configs"]["stance"]["changed"] == {}
+
+
 def test_diff_names_a_side_that_is_neither_folder_nor_revision(tmp_path):
     proc = cli("diff", str(tmp_path), "no-such-rev", "--repo", str(tmp_path))
     assert proc.returncode == 1 and "neither a dataset folder" in proc.stderr
