@@ -55,3 +55,29 @@ def test_a_file_changed_after_the_build_is_never_uploaded(tmp_path):
     proc = cli("push-to-hub", "a/b", "--dataset", str(ds), "--dry-run")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "error: croissant.json: SHA-256 differs from manifest.json" in proc.stderr
+
+
+def test_upload_sends_exactly_the_plan_and_tags_it(monkeypatch):
+    """The upload path with the Hub client replaced by a recorder (there is no network here)."""
+    import huggingface_hub
+
+    from natostance.hub import plan, push_to_hub
+
+    calls = []
+
+    class Recorder:
+        def __init__(self, token=None):
+            calls.append(("init", token))
+
+        def __getattr__(self, name):
+            return lambda *args, **kwargs: calls.append((name, args, kwargs))
+
+    monkeypatch.setattr(huggingface_hub, "HfApi", Recorder)
+    up = push_to_hub(DATASET, "me/ns", token="t")
+    assert up.to_dict() == plan(DATASET, "me/ns").to_dict()
+    names = [c[0] for c in calls]
+    assert names == ["init", "create_repo", "upload_folder", "create_tag"]
+    upload = calls[2][2]
+    assert upload["repo_id"] == "me/ns" and upload["repo_type"] == "dataset"
+    assert upload["allow_patterns"] == [f["path"] for f in up.files]
+    assert calls[3][1] == ("me/ns",) and calls[3][2]["tag"] == f"v{up.dataset_version}"
