@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv ls-venv browser bench clean
+.PHONY: demo test venv ls-venv browser bench bench-annotation clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,15 +21,23 @@ demo: venv
 	$(BIN)/natostance build dataset/raw --out dataset
 	$(BIN)/natostance validate dataset
 
-# Debian's chromium, for the tests that open pages in a real browser
+# Debian's chromium (+ its chromedriver for selenium), for the tests that open pages in a real browser
 browser:
-	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-test: venv
+# the pinned Label Studio server in its OWN virtualenv (${XDG_CACHE_HOME:-~/.cache}/natostance/label-studio-<v>),
+# installed once per machine; never into .venv (it pins pyarrow<25)
+ls-venv: venv
+	$(BIN)/python -c "from natostance.annotate.server import install; print(install())"
+
+test: venv ls-venv browser
 	$(BIN)/python -m pytest
 
 bench: venv
 	$(BIN)/python benchmarks/build.py
+
+bench-annotation: venv ls-venv
+	$(BIN)/python benchmarks/annotation.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis benchmarks/out tests/artifacts

@@ -23,6 +23,12 @@ _API = {
     "push_to_hub": "natostance.hub:push_to_hub",
     "rehydrate": "natostance.rehydrate:rehydrate",
     "croissant": "natostance.croissant:document",
+    "annotation_config": "natostance.annotate.config:render",
+    "push": "natostance.annotate.push:push",
+    "pull": "natostance.annotate.pull:pull",
+    "convert_export": "natostance.annotate.convert:convert",
+    "agreement": "natostance.annotate.agreement:agreement",
+    "adjudicate": "natostance.annotate.adjudicate:adjudicate",
 }
 
 __all__ = ["DATASET_VERSION", "SCHEMA_VERSION", "__version__", *_API]

@@ -1,9 +1,135 @@
-"""``natostance annotate ...``: the Label Studio campaign verbs (issue #3)."""
+"""``natostance annotate ...``: the Label Studio campaign verbs (issue #3).
+
+Each verb parses its options, calls one function of ``natostance.annotate`` and prints. The server
+URL and API key come from ``LABEL_STUDIO_URL`` / ``LABEL_STUDIO_API_KEY`` only, never from options.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+from pathlib import Path
+
 import click
+
+KINDS = click.Choice(["sentences", "articles"])
+
+
+def _emit(as_json: bool, obj, text: str) -> None:
+    click.echo(json.dumps(obj, indent=2, default=str, ensure_ascii=False) if as_json else text)
+
+
+@click.group("annotate")
+def annotate() -> None:
+    """Run an annotation campaign in Label Studio: server, config, push, pull, agreement, adjudicate."""
+
+
+@annotate.command()
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+              help="Label Studio data folder [default: ~/.local/share/natostance/label-studio]")
+@click.option("--port", type=int, default=8080, show_default=True)
+@click.option("--username", default="admin@localhost", show_default=True)
+def server(data_dir, port, username) -> None:
+    """Install (once) and start a local Label Studio on 127.0.0.1; Ctrl-C stops it."""
+    from natostance.annotate.server import serve
+
+    serve(data_dir, port=port, username=username, echo=click.echo)
+
+
+@annotate.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("annotation/config"), show_default=True)
+@click.option("--check", is_flag=True, help="Only check that the files in --out are current (exit 1 if not).")
+def config(out, check) -> None:
+    """Write the labeling configs generated from schemas/labels.schema.json."""
+    from natostance.annotate.config import check_configs, write_configs
+
+    if check:
+        check_configs(out)
+        click.echo(f"{out}: labeling configs are current")
+        return
+    for path in write_configs(out):
+        click.echo(f"wrote {path}")
+
+
+@annotate.command()
+@click.argument("dataset", type=click.Path(path_type=Path), default=Path("dataset"))
+@click.option("--round", "round_name", default="r1", show_default=True, help="Campaign round name.")
+@click.option("--kind", "kinds", type=KINDS, multiple=True, help="Only this project (repeatable).")
+@click.option("--predictions", type=click.Path(exists=True, path_type=Path), help="Submission JSONL as pre-annotations.")
+@click.option("--model-version", default=None, help="model_version of the predictions [default: the file's].")
+@click.option("--overlap", type=click.IntRange(1), default=None, help="Annotations per task.")
+@click.option("--batch-size", type=click.IntRange(1), default=1000, show_default=True)
+@click.option("--update-config", is_flag=True, help="Replace an out-of-date labeling config.")
+@click.option("--json", "as_json", is_flag=True)
+def push(dataset, round_name, kinds, predictions, model_version, overlap, batch_size, update_config, as_json) -> None:
+    """Create the round's projects and import the tasks the server does not have yet."""
+    from natostance.annotate.push import push as run
+
+    results = run(dataset, round_name=round_name, kinds=kinds or ("sentences", "articles"),
+                  predictions=predictions, model_version=model_version, overlap=overlap,
+                  batch_size=batch_size, update_config=update_config)
+    _emit(as_json, [asdict(r) | {"batches": len(r.batches)} for r in results], "\n".join(
+        f"{r.kind}: project {r.project_id}: {r.imported} imported, {r.already} already there, "
+        f"{r.predictions} predictions ({r.units} units)" for r in results))
+
+
+@annotate.command()
+@click.option("--round", "round_name", default="r1", show_default=True)
+@click.option("--kind", "kinds", type=KINDS, multiple=True)
+@click.option("--out", type=click.Path(path_type=Path), default=Path("annotation"), show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def pull(round_name, kinds, out, as_json) -> None:
+    """Export the round (full JSON), keep it with its SHA-256, and convert it to records."""
+    from natostance.annotate.pull import pull as run
+
+    r = run(round_name, kinds=kinds or ("sentences", "articles"), out=out)
+    obj = {"exports": [str(p) for p in r.exports], "stance": str(r.stance_path), "claims": str(r.claims_path),
+           "stance_records": len(r.stances), "claim_records": len(r.claims), "seconds": r.seconds}
+    _emit(as_json, obj, "\n".join([*(f"saved {p}" for p in r.exports),
+                                   f"{len(r.stances)} stance records -> {r.stance_path}",
+                                   f"{len(r.claims)} claim spans -> {r.claims_path}"]))
+
+
+@annotate.command()
+@click.option("--round", "round_name", default="r1", show_default=True)
+@click.option("--records", type=click.Path(path_type=Path), default=Path("annotation/records"), show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write <out>.md and <out>.json.")
+@click.option("--bootstrap", type=click.IntRange(0), default=1000, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def agreement(round_name, records, out, bootstrap, as_json) -> None:
+    """Krippendorff's alpha, Cohen's kappa and claim-span agreement of a pulled round."""
+    from natostance.annotate.agreement import agreement as run, to_markdown
+    from natostance.annotate.records import read_records
+
+    folder = records / round_name
+    spans = read_records(folder / "claims.jsonl") if (folder / "claims.jsonl").is_file() else []
+    report = run(read_records(folder / "stance.jsonl"), spans, n_boot=bootstrap)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        out.with_suffix(".md").write_text(to_markdown(report), encoding="utf-8")
+    _emit(as_json, report, to_markdown(report))
+
+
+@annotate.command()
+@click.option("--round", "round_name", default="r1", show_default=True)
+@click.option("--records", type=click.Path(path_type=Path), default=Path("annotation/records"), show_default=True)
+@click.option("--file", "adjudication", type=click.Path(path_type=Path),
+              default=Path("annotation/adjudication.jsonl"), show_default=True)
+@click.option("--gold", type=click.Path(path_type=Path), default=Path("annotation/gold"), show_default=True)
+@click.option("--min-annotators", type=click.IntRange(1), default=2, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def adjudicate(round_name, records, adjudication, gold, min_annotators, as_json) -> None:
+    """Majority vote; ties and thin units go to the adjudication file; write gold."""
+    from natostance.annotate.adjudicate import run
+
+    folder = records / round_name
+    r = run(folder / "stance.jsonl", folder / "claims.jsonl", adjudication, gold / round_name,
+            min_annotators=min_annotators)
+    _emit(as_json, r, f"gold: {r['gold_stance']} stance labels, {r['gold_claims']} claim spans -> "
+          f"{r['gold_dir']}\nadjudication: {r['open']} open, {r['decided']} decided -> {r['adjudication']}")
 
 
 def register(cli: click.Group) -> None:
     """Attach the ``annotate`` group to the main command."""
+    cli.add_command(annotate)

@@ -1,0 +1,128 @@
+"""Label Studio labeling configs, generated from the label file (``schemas/labels.schema.json``).
+
+Two projects per round:
+
+* ``sentences`` -- one task per sentence: the sentence with read-only context before and after it,
+  and for every target a stance ``<Choices>`` plus a holder ``<Choices>`` (whose stance it is).
+* ``articles`` -- one task per article: claim spans (``<Labels>``, one label per claim type) with a
+  per-region speaker ``<TextArea>``, and for every target an article-level stance ``<Choices>``.
+
+Result names (``from_name``) are flat and stable: ``stance_<target>``, ``holder_<target>``, ``claim``,
+``speaker``. The converter (``convert.py``) parses exactly these names back.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from natostance import labels as L
+
+KINDS = ("sentences", "articles")
+CLAIM = "claim"
+SPEAKER = "speaker"
+# text shown pre-wrapped so that CRLF, double spaces and blank lines look the way they are counted
+_STYLE = ".htx-text { white-space: pre-wrap; } .ns-context .htx-text { color: #666; }"
+
+
+def stance_name(target: str) -> str:
+    return f"stance_{target}"
+
+
+def holder_name(target: str) -> str:
+    return f"holder_{target}"
+
+
+def _choices(parent: ET.Element, name: str, to_name: str, kind: str, *, required: bool) -> None:
+    attrs = {"name": name, "toName": to_name, "choice": "single-radio", "showInline": "true"}
+    if required:
+        attrs["required"] = "true"
+    node = ET.SubElement(parent, "Choices", attrs)
+    hints = L.descriptions(kind)
+    for value in L.labels(kind):
+        ET.SubElement(node, "Choice", {"value": value, "hint": hints[value]})
+
+
+def _target_blocks(root: ET.Element, to_name: str, *, with_holder: bool) -> None:
+    titles = L.titles("target")
+    if with_holder:
+        ET.SubElement(root, "Header", {"value": "Per target: stance (first row) and whose stance it is "
+                                                "(second row: author or quoted source)", "size": "6"})
+    for target in L.labels("target"):
+        block = ET.SubElement(root, "View", {"className": f"ns-target ns-target-{target}"})
+        ET.SubElement(block, "Header", {"value": titles[target], "size": "5"})
+        _choices(block, stance_name(target), to_name, "stance", required=True)
+        if with_holder:
+            _choices(block, holder_name(target), to_name, "holder", required=False)
+
+
+def sentence_config() -> ET.Element:
+    root = ET.Element("View")
+    ET.SubElement(root, "Style").text = _STYLE
+    ctx = ET.SubElement(root, "View", {"className": "ns-context"})
+    ET.SubElement(ctx, "Header", {"value": "Before (context, not to label)", "size": "6"})
+    ET.SubElement(ctx, "Text", {"name": "context_before", "value": "$context_before",
+                                "selectionEnabled": "false"})
+    ET.SubElement(root, "Header", {"value": "Sentence to label", "size": "4"})
+    ET.SubElement(root, "View", {"style": "border-left: 4px solid #1677ff; padding-left: 8px"}).append(
+        ET.Element("Text", {"name": "sentence", "value": "$sentence"}))
+    ctx = ET.SubElement(root, "View", {"className": "ns-context"})
+    ET.SubElement(ctx, "Header", {"value": "After (context, not to label)", "size": "6"})
+    ET.SubElement(ctx, "Text", {"name": "context_after", "value": "$context_after",
+                                "selectionEnabled": "false"})
+    _target_blocks(root, "sentence", with_holder=True)
+    return root
+
+
+def article_config() -> ET.Element:
+    root = ET.Element("View")
+    ET.SubElement(root, "Style").text = _STYLE
+    ET.SubElement(root, "Header", {"value": "$title", "size": "4"})
+    labels = ET.SubElement(root, "Labels", {"name": CLAIM, "toName": "text"})
+    hints = L.descriptions("claim_type")
+    for value in L.labels("claim_type"):
+        ET.SubElement(labels, "Label", {"value": value, "hint": hints[value]})
+    scroll = ET.SubElement(root, "View", {"style": "max-height: 60vh; overflow-y: auto"})
+    ET.SubElement(scroll, "Text", {"name": "text", "value": "$text", "granularity": "word"})
+    region = ET.SubElement(root, "View", {"visibleWhen": "region-selected"})
+    ET.SubElement(region, "Header", {"value": "Speaker of the selected claim", "size": "5"})
+    ET.SubElement(region, "TextArea", {"name": SPEAKER, "toName": "text", "perRegion": "true",
+                                       "editable": "true", "maxSubmissions": "1"})
+    _target_blocks(root, "text", with_holder=False)
+    return root
+
+
+def render(kind: str) -> str:
+    """The labeling-config XML of one project kind, as committed under ``annotation/config/``."""
+    builders = {"sentences": sentence_config, "articles": article_config}
+    if kind not in builders:
+        raise KeyError(f"no project kind {kind!r}; known: {', '.join(KINDS)}")
+    root = builders[kind]()
+    ET.indent(root, space="  ")
+    head = (f"<!-- generated by `natostance annotate config` from schemas/{L.LABELS_FILE} "
+            f"(labels version {L.labels_version()}); do not edit -->\n")
+    return head + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def write_configs(out_dir: str | Path) -> list[Path]:
+    """Write ``<out_dir>/<kind>.xml`` for every project kind; return the paths written."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for kind in KINDS:
+        path = out / f"{kind}.xml"
+        path.write_text(render(kind), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def check_configs(out_dir: str | Path) -> None:
+    """Raise if a committed config differs from the one the label file generates now."""
+    from natostance.errors import NatoStanceError
+
+    stale = [f"{Path(out_dir) / f'{k}.xml'}" for k in KINDS
+             if not (Path(out_dir) / f"{k}.xml").is_file()
+             or (Path(out_dir) / f"{k}.xml").read_text(encoding="utf-8") != render(k)]
+    if stale:
+        raise NatoStanceError(f"labeling config out of date with schemas/{L.LABELS_FILE}: "
+                              f"{', '.join(stale)}; run `natostance annotate config`")

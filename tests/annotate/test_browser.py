@@ -1,0 +1,142 @@
+"""The generated configs work for a person: open tasks in the real Label Studio UI (headless chromium)."""
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import IN_CI, PASSWORD
+from natostance import labels as L
+from natostance.annotate.push import project_title, push
+
+pytestmark = [pytest.mark.server, pytest.mark.browser]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+CHROMIUM, DRIVER = shutil.which("chromium") or "/usr/bin/chromium", shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError as exc:
+        if IN_CI:
+            pytest.fail(f"CI=true but selenium is missing: {exc}")
+        pytest.skip("selenium not installed (pip install -e '.[dev]')")
+    if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
+        if IN_CI:
+            pytest.fail("CI=true but Debian's chromium/chromium-driver are missing (make browser)")
+        pytest.skip("Debian's chromium and chromium-driver are not installed (make browser)")
+    profile = tempfile.mkdtemp(prefix="natostance-chromium-")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-dev-shm-usage", "--window-size=1400,1800", f"--user-data-dir={profile}"):
+        opts.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _login(driver, srv):
+    from selenium.webdriver.common.by import By
+
+    driver.get(srv.url + "/user/login/")
+    if "/user/login" not in driver.current_url:
+        return  # this browser is logged in already
+    driver.find_element(By.NAME, "email").send_keys(srv.username)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
+    _wait(driver, lambda: "/user/login" not in driver.current_url, "login")
+
+
+def _wait(driver, ok, what, timeout=60):
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        try:
+            if ok():
+                return
+        except Exception:  # noqa: BLE001 - the page is still rendering
+            pass
+        time.sleep(0.25)
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / f"timeout-{what.replace(' ', '-')}.png"))
+    raise AssertionError(f"timed out waiting for {what}; page text: {_text(driver)[:500]!r}")
+
+
+def _text(driver) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def _open_task(driver, srv, client, kind, key, unit_id, must_show, shot):
+    project = client.find_project(project_title("ui", kind))
+    task_id = client.task_units(project["id"], key)[unit_id]
+    driver.get(f"{srv.url}/projects/{project['id']}/data?task={task_id}")
+    titles = list(L.titles("target").values())
+    _wait(driver, lambda: all(t in _text(driver) for t in [*must_show, *titles]), f"{kind} task to render")
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / shot))
+    return _text(driver)
+
+
+def test_sentence_and_article_tasks_render_in_the_real_ui(browser, ls_server, client, rows):
+    push(rows, round_name="ui", client=client)
+    _login(browser, ls_server)
+    sentences = {r["sentence_id"]: r for r in rows["sentences"]}
+    middle = sentences["a-0001-s0001"]
+    before, after = sentences["a-0001-s0000"]["text"], sentences["a-0001-s0002"]["text"]
+    # the page shows whitespace collapsed by the browser's innerText; compare words, not spacing
+    words = lambda s: " ".join(s.split())  # noqa: E731
+    page = _open_task(browser, ls_server, client, "sentences", "sentence_id", middle["sentence_id"],
+                      [words(middle["text"])[:25], "Washington declined"], "sentence-task.png")
+    assert words(before)[:30] in words(page) and words(after) in words(page)
+    for target_title in L.titles("target").values():
+        assert target_title in page
+    for label in (*L.labels("stance"), *L.labels("holder")):
+        assert label in page, f"choice {label!r} not rendered"
+    article = rows["articles"][0]
+    page = _open_task(browser, ls_server, client, "articles", "article_id", article["article_id"],
+                      [article["title"], "Washington declined to comment."], "article-task.png")
+    for label in (*L.labels("claim_type"), *L.labels("stance")):
+        assert label in page, f"label {label!r} not rendered"
+    assert (ARTIFACTS / "sentence-task.png").stat().st_size > 10_000
+
+
+def test_a_person_labels_a_sentence_in_the_ui_and_pull_reads_it_back(browser, ls_server, client, rows, tmp_path):
+    """Click every target's stance and holder in the real UI, submit, pull: the records say what was clicked."""
+    from selenium.webdriver.common.by import By
+
+    from natostance.annotate.pull import pull
+
+    push(rows, round_name="ui2", kinds=["sentences"], client=client)
+    _login(browser, ls_server)
+    project = client.find_project(project_title("ui2", "sentences"))
+    task_id = client.task_units(project["id"], "sentence_id")["a-0001-s0001"]
+    browser.get(f"{ls_server.url}/projects/{project['id']}/data?task={task_id}")
+    stances, holders, targets = L.labels("stance"), L.labels("holder"), L.labels("target")
+    per_target = len(stances) + len(holders)
+    radios = lambda: browser.find_elements(By.CSS_SELECTOR, "input.ant-radio-input")  # noqa: E731
+    _wait(browser, lambda: len(radios()) == per_target * len(targets), "the choices to render")
+    want = {t: (stances[i % len(stances)], holders[i % len(holders)]) for i, t in enumerate(targets)}
+    boxes = radios()
+    for i, target in enumerate(targets):
+        stance, holder = want[target]
+        for pos in (stances.index(stance), len(stances) + holders.index(holder)):
+            box = boxes[i * per_target + pos]
+            browser.execute_script("arguments[0].closest('label').click()", box)
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "sentence-task-labelled.png"))
+    browser.find_element(By.XPATH, "//button[normalize-space()='Submit']").click()
+    _wait(browser, lambda: client.project(project["id"]).get("num_tasks_with_annotations") == 1
+          or client.project(project["id"]).get("total_annotations_number") == 1, "the annotation to be saved")
+    result = pull("ui2", kinds=["sentences"], out=tmp_path, client=client)
+    got = {r.target: (r.stance, r.holder) for r in result.stances if r.unit_id == "a-0001-s0001"}
+    assert got == want
+    assert {r.annotator for r in result.stances} == {ls_server.username}
+    assert all(r.lead_time and r.lead_time > 0 for r in result.stances)
