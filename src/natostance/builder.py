@@ -16,6 +16,7 @@ from pathlib import Path
 
 from natostance import _version, labels, records, sourcesfile
 from natostance.card import write_card
+from natostance.croissant import CROISSANT, write_croissant
 from natostance.document import Rejected
 from natostance.errors import InputError, ManyErrors, NatoStanceError
 from natostance.goldconfigs import AnnotationInputs, build_rows
@@ -27,7 +28,7 @@ from natostance.report import BuildReport
 from natostance.sources import read_bytes
 from natostance.swap import replace_dir
 
-OWNED = ("data/articles", "data/sentences", "raw", "README.md", "manifest.json", "splits.json", "rejects.jsonl")
+OWNED = ("data/articles", "data/sentences", "raw", "README.md", CROISSANT, "manifest.json", "splits.json", "rejects.jsonl")
 ANNOTATION_OWNED = tuple(f"data/{c}" for c in records.ANNOTATION_CONFIGS)
 
 
@@ -37,6 +38,8 @@ class BuildOptions:
     allow_changed: bool = False
     keep_going: bool = False
     progress: bool = False
+    text_free: bool = False  # blank article/sentence texts and leave raw files out (see rehydrate.py)
+    dataset_date: str | None = _version.DATASET_DATE  # release date: Croissant datePublished, manifest
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
@@ -90,10 +93,13 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
 
 def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfile.Sources, opts: BuildOptions) -> BuildReport:
     meta = {"dataset_name": "nato-stance", "dataset_version": opts.dataset_version,
-            "schema_version": _version.SCHEMA_VERSION, "labels_version": labels.labels_version()}
+            "schema_version": _version.SCHEMA_VERSION, "labels_version": labels.labels_version(),
+            "text_free": str(opts.text_free).lower()}
+    if opts.dataset_date:
+        meta["dataset_date"] = opts.dataset_date
     buckets = _buckets(files)
     spills = {c: SortedSpill(c, tmp, records.arrow_schema(c), buckets) for c in ("articles", "sentences")}
-    report = BuildReport(dataset_version=opts.dataset_version)
+    report = BuildReport(dataset_version=opts.dataset_version, text_free=opts.text_free)
     leakage, seen, hashes, rejected = LeakageCheck(), {}, {}, []
     ann = AnnotationInputs.resolve(raw_dir, sources.annotations)
     if sources.annotations and ann is None:
@@ -123,14 +129,17 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
                 continue
             seen[article["article_id"]] = name
             _validate(article, sentences)
-            spills["articles"].add([article])
-            spills["sentences"].add(sentences)
             for s in sentences:
                 leakage.add(s["split"], s["sentence_id"], s["text"])
             if ann and article["article_id"] in ann.articles:
                 texts[article["article_id"]] = article["text"]
                 splits_of[article["article_id"]] = article["split"]
                 sentence_ids.update(s["sentence_id"] for s in sentences)
+            if opts.text_free:
+                article["text"] = None
+                sentences = [{**s, "text": None} for s in sentences]
+            spills["articles"].add([article])
+            spills["sentences"].add(sentences)
             report.add_article(article, removals)
     problems, notes = sourcesfile.check_hashes(sources, hashes, opts.allow_changed)
     report.notes.extend(notes)
@@ -145,6 +154,8 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
     split_names = labels.labels("split")
     if ann:
         for config, rows in build_rows(ann, texts, splits_of, sentence_ids).items():
+            if opts.text_free and config != "stance":
+                rows = [{**r, "text": None} for r in rows]
             bad = [f"{config} row {i}: {e}" for i, row in enumerate(rows) for e in records.row_errors(config, row)]
             if bad:
                 raise ManyErrors(bad, f"build failed: {config} rows break their schema")
@@ -153,12 +164,15 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
     for config, spill in spills.items():
         report.rows[config] = spill.write(tmp / "data" / config, split_names, {**meta, "config": config})
     report.leakage = leakage.report()
-    _copy_raw(raw_dir, tmp / "raw", hashes, sources)
+    _copy_raw(raw_dir, tmp / "raw", {} if opts.text_free else hashes, sources, hashes)
     write_splits(tmp / "splits.json", report, sources.rule)
     if rejected:
         report.write_rejects(tmp / "rejects.jsonl")
     write_card(tmp / "README.md", report)
-    write_manifest(tmp, report, meta)
+    dates = sorted(a["split_date"] for a in report.articles if a["split_date"])
+    write_croissant(tmp / CROISSANT, opts.dataset_version, list(report.rows),
+                    (dates[0], dates[-1]) if dates else None, opts.text_free, opts.dataset_date)
+    write_manifest(tmp, report, meta, hashes)
     return report
 
 
@@ -172,9 +186,12 @@ def _validate(article: dict, sentences: list[dict]) -> None:
         raise ManyErrors(problems, f"{article['source_file']}: rows break their schema (a builder bug)")
 
 
-def _copy_raw(raw_dir: Path, dest: Path, hashes: dict[str, str], sources: sourcesfile.Sources) -> None:
-    """Raw files into the output byte for byte: a hard link where the file system allows, else a copy."""
-    made: set[Path] = set()
+def _copy_raw(raw_dir: Path, dest: Path, hashes: dict[str, str], sources: sourcesfile.Sources,
+              all_hashes: dict[str, str]) -> None:
+    """Raw files into the output byte for byte: a hard link where the file system allows, else a copy.
+    The sources file always lists every raw file's hash (``all_hashes``), also when no raw file is copied."""
+    dest.mkdir(parents=True, exist_ok=True)
+    made: set[Path] = {dest}
     for name in sorted(hashes):
         target = dest / name
         if target.parent not in made:
@@ -184,4 +201,4 @@ def _copy_raw(raw_dir: Path, dest: Path, hashes: dict[str, str], sources: source
             os.link(raw_dir / name, target)
         except OSError:
             shutil.copyfile(raw_dir / name, target)
-    (dest / sourcesfile.SOURCES_FILE).write_text(sourcesfile.render(sources, hashes), encoding="utf-8")
+    (dest / sourcesfile.SOURCES_FILE).write_text(sourcesfile.render(sources, all_hashes), encoding="utf-8")

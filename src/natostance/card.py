@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from natostance import records
+from natostance import answers, records
 from natostance.report import BuildReport
 
 CONFIG_TEXT = {
@@ -60,7 +60,11 @@ def body(report: BuildReport) -> str:
            "News articles about NATO–Russia–US relations, cleaned and segmented into sentences with character",
            "offsets, for stance and claim annotation. Built by `natostance build`; this card is generated.", "",
            f"Dataset version **{report.dataset_version}**. Every file's SHA-256 is in `manifest.json`;",
-           "the per-article split assignment is in `splits.json`; the raw files are in `raw/` byte for byte.", "",
+           "the per-article split assignment is in `splits.json`; "
+           + ("**text-free build**: article and sentence texts are null and the raw files are left out "
+              "(their SHA-256 are in `raw/sources.yaml`); `natostance rehydrate DIR RAW_DIR` restores the text "
+              "from your own copies." if report.text_free else "the raw files are in `raw/` byte for byte."),
+           "Croissant 1.0 metadata (with Responsible-AI fields) is in `croissant.json`.", "",
            "## Configs and splits", "", "| config | " + " | ".join(_splits(report)) + " | description |",
            "|---|" + "---|" * len(_splits(report)) + "---|"]
     for config, per in report.rows.items():
@@ -83,7 +87,8 @@ def body(report: BuildReport) -> str:
         out += ["", f"## Fields: `{config}`", "", *_fields_table(config)]
     out += ["", "## Licence and use", "",
             "The texts belong to their publishers. What may be redistributed, the intended and out-of-scope uses,",
-            "and known biases are in DATASHEET.md of the NATO-Stance repository.", ""]
+            "and known biases are in DATASHEET.md of the NATO-Stance repository.", "",
+            "## Citation", "", "```bibtex", answers.citation(report.dataset_version), "```", ""]
     return "\n".join(out)
 
 

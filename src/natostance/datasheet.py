@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from natostance import boilerplate
+from natostance import answers, boilerplate
 from natostance.datasheet_labels import labelling_block
 from natostance.manifest import load_manifest
 from natostance.parquet_io import read_config
@@ -71,7 +71,7 @@ def blocks(dataset_dir: Path) -> dict[str, str]:
     composition += "Raw formats: " + ", ".join(f"{k} {v}" for k, v in sorted(formats.items())) + ".\n"
     labelling = labelling_block(dataset_dir, dataset_dir.parent / "annotation")
     return {"composition": composition, "sources": sources, "terms": terms, "cleaning": cleaning, "splits": split_text,
-            "labelling": labelling}
+            "labelling": labelling, **answers.blocks(manifest)}
 
 
 def render(text: str, generated: dict[str, str]) -> str:

@@ -41,11 +41,14 @@ def write_splits(path: Path, report: BuildReport, rule: SplitRule) -> None:
     dump_json(path, doc)
 
 
-def write_manifest(root: Path, report: BuildReport, meta: dict[str, str]) -> None:
+def write_manifest(root: Path, report: BuildReport, meta: dict[str, str], raw_hashes: dict[str, str] | None = None) -> None:
+    """``raw_files``: SHA-256 of every raw file built from, also when a text-free build leaves them out."""
     files = {p.relative_to(root).as_posix(): file_entry(p)
              for p in sorted(root.rglob("*")) if p.is_file() and p.name != MANIFEST}
     doc = {
         **meta,
+        "text_free": meta.get("text_free") == "true",
+        "raw_files": dict(sorted((raw_hashes or {}).items())),
         "builder": f"natostance {_version.__version__}",
         "pyarrow": pa.__version__,
         "files": files,

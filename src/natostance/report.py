@@ -21,6 +21,7 @@ class BuildReport:
     rejected: list[Rejected] = field(default_factory=list)
     leakage: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    text_free: bool = False  # texts blanked, raw files left out (natostance rehydrate restores them)
 
     @property
     def splits(self) -> dict[str, str]:

@@ -92,8 +92,18 @@ def _check_annotations(tables: dict[str, list[dict]], errors: list[str]) -> None
         for row in tables.get(config, []):
             if row.get("unit_id", row["article_id"]) not in units or row["article_id"] not in texts:
                 errors.append(f"{config}: unit {row.get('unit_id', row['article_id'])} is not in the dataset")
-            elif row.get("start") is not None and texts[row["article_id"]][row["start"]:row["end"]] != row["text"]:
+            elif row.get("start") is not None and texts[row["article_id"]] is not None and \
+                    texts[row["article_id"]][row["start"]:row["end"]] != row["text"]:
                 errors.append(f"{config}: {row['article_id']} {row['start']}-{row['end']}: text differs from the article")
+
+
+def _check_text_free(articles: list[dict], sentences: list[dict], text_free: bool, errors: list[str]) -> None:
+    """Texts are null exactly in a text-free build (manifest ``text_free``)."""
+    for config, rows, key in (("articles", articles, "article_id"), ("sentences", sentences, "sentence_id")):
+        wrong = [r[key] for r in rows if (r["text"] is None) != text_free]
+        if wrong:
+            errors.append(f"{config} {wrong[0]}: text is {'present' if text_free else 'null'} but the manifest says "
+                          f"text_free={str(text_free).lower()} ({len(wrong)} row(s))")
 
 
 def _check_sentences(articles: list[dict], sentences: list[dict], errors: list[str]) -> None:
@@ -105,7 +115,9 @@ def _check_sentences(articles: list[dict], sentences: list[dict], errors: list[s
         if art is None:
             errors.append(f"sentence {sid}: article {s['article_id']} not in articles")
             continue
-        if not 0 <= s["start"] < s["end"] <= len(art["text"]):
+        if art["text"] is None or s["text"] is None:
+            pass  # text-free: offsets are checked after rehydration
+        elif not 0 <= s["start"] < s["end"] <= len(art["text"]):
             errors.append(f"sentence {sid}: offsets {s['start']}..{s['end']} outside 0..{len(art['text'])}")
         elif art["text"][s["start"]:s["end"]] != s["text"]:
             errors.append(f"sentence {sid}: text differs from article text[{s['start']}:{s['end']}]")
@@ -132,6 +144,7 @@ def validate(dataset_dir: str | Path) -> ValidationReport:
     report.files_checked = _check_files(root, manifest, errors)
     tables = {c: _check_config(root, c, errors) for c in records.CONFIGS}
     if tables["articles"]:
+        _check_text_free(tables["articles"], tables["sentences"], bool(manifest.get("text_free")), errors)
         _check_sentences(tables["articles"], tables["sentences"], errors)
         _check_annotations(tables, errors)
     if errors:

@@ -30,9 +30,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from natostance.cli import annotate, build, evaluate
+    from natostance.cli import annotate, build, evaluate, release
 
-    for module in (build, annotate, evaluate):
+    for module in (build, annotate, evaluate, release):
         module.register(cli)
 
 

@@ -21,8 +21,9 @@ def register(cli: click.Group) -> None:
     @click.option("--allow-changed", is_flag=True, help="Accept raw files whose SHA-256 differs from sources.yaml.")
     @click.option("--keep-going", is_flag=True, help="Skip bad files and write rejects.jsonl instead of failing.")
     @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+    @click.option("--text-free", is_flag=True, help="Leave article/sentence texts and raw files out (see rehydrate).")
     @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
-    def build_cmd(raw_dir, out_dir, dataset_version, allow_changed, keep_going, progress, as_json):
+    def build_cmd(raw_dir, out_dir, dataset_version, allow_changed, keep_going, progress, text_free, as_json):
         """Build the dataset from a folder of raw articles (any of the supported formats).
 
         Example: natostance build dataset/raw --out dataset
@@ -30,7 +31,7 @@ def register(cli: click.Group) -> None:
         from natostance.builder import BuildOptions, build
 
         progress = sys.stderr.isatty() if progress is None else progress
-        opts = BuildOptions(dataset_version, allow_changed, keep_going, progress)
+        opts = BuildOptions(dataset_version, allow_changed, keep_going, progress, text_free)
         report = build(raw_dir, out_dir, opts)
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if as_json else report.summary())
 
