@@ -31,7 +31,7 @@ def labelling_block(dataset_dir: Path, annotation_dir: Path) -> str:
            f"Guidelines: `annotation/guidelines.md`, version {version.group(1) if version else '?'}. Raw labels: "
            f"{sum(r['record'] == 'stance' for r in raw)} stance labels and {sum(r['record'] == 'claim' for r in raw)} "
            "claim spans (config `annotations`).\n",
-           "Gold sentence stance per target (config `stance`, unit_type sentence):\n"]
+           "\nGold sentence stance per target (config `stance`, unit_type sentence):\n\n"]
     stances = L.labels("stance")
     rows = []
     for t in L.labels("target"):
@@ -44,7 +44,7 @@ def labelling_block(dataset_dir: Path, annotation_dir: Path) -> str:
             continue
         ag = json.loads(path.read_text(encoding="utf-8"))
         out.append(f"\nAgreement, round {rnd} (Krippendorff's alpha, nominal, 95% bootstrap CI over units; "
-                   "`annotation/agreement/" + rnd + ".md`):\n")
+                   "`annotation/agreement/" + rnd + ".md`):\n\n")
         out.append(_table(["scope", "alpha", "95% CI", "units"],
                           [[k, f"{v['alpha']:.3f}", f"{v['ci95'][0]:.3f} – {v['ci95'][1]:.3f}", v["items"]]
                            for k, v in ag["alpha"].items()]))
@@ -53,8 +53,13 @@ def labelling_block(dataset_dir: Path, annotation_dir: Path) -> str:
                        f"claim-type agreement {sp['type_agreement']:.3f}, speaker agreement "
                        f"{sp['speaker_agreement']:.3f} on matched spans.\n")
     adj = Counter(g["source"] for g in gold)
-    out.append(f"\nAdjudication: {adj.get('adjudicated', 0)} of {len(gold)} gold stance labels were decided by an "
-               f"adjudicator (the annotators disagreed); {sum(c['source'] == 'adjudicated' for c in claims)} of "
-               f"{len(claims)} gold claims were kept by adjudication from spans only one annotator marked. Every "
-               "decision and its written reason is in `annotation/adjudication.jsonl`.\n")
+    entries = [json.loads(x) for x in (annotation_dir / "adjudication.jsonl").read_text(encoding="utf-8").splitlines()
+               if x.strip()] if (annotation_dir / "adjudication.jsonl").is_file() else []
+    holders = sum(e["unit"].endswith("/holder") and bool(e.get("decision")) for e in entries)
+    dropped = sum("/span/" in e["unit"] and e.get("decision") == "drop" for e in entries)
+    out.append(f"\nAdjudication: {adj.get('adjudicated', 0)} of {len(gold)} gold stance labels and {holders} holders "
+               f"were decided by an adjudicator (the annotators disagreed); of the claim spans only one annotator "
+               f"marked, {sum(c['source'] == 'adjudicated' for c in claims)} were kept and {dropped} dropped, giving "
+               f"{len(claims)} gold claims. Every decision and its written reason is in "
+               "`annotation/adjudication.jsonl`.\n")
     return "".join(out)
