@@ -29,7 +29,7 @@ from natostance.sources import read_bytes
 from natostance.swap import replace_dir
 
 OWNED = ("data/articles", "data/sentences", "raw", "README.md", CROISSANT, "manifest.json", "splits.json", "rejects.jsonl")
-ANNOTATION_OWNED = tuple(f"data/{c}" for c in records.ANNOTATION_CONFIGS)
+ANNOTATION_OWNED = (*(f"data/{c}" for c in records.ANNOTATION_CONFIGS), "shape.json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +163,8 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
             spills[config].add(rows)
     for config, spill in spills.items():
         report.rows[config] = spill.write(tmp / "data" / config, split_names, {**meta, "config": config})
+    if "stance" in report.rows and not opts.text_free:
+        _write_shape(tmp, opts.dataset_version)
     report.leakage = leakage.report()
     _copy_raw(raw_dir, tmp / "raw", {} if opts.text_free else hashes, sources, hashes)
     write_splits(tmp / "splits.json", report, sources.rule)
@@ -174,6 +176,16 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
                     (dates[0], dates[-1]) if dates else None, opts.text_free, opts.dataset_date)
     write_manifest(tmp, report, meta, hashes)
     return report
+
+
+def _write_shape(root: Path, version: str) -> None:
+    """The published shape manifest (unit ids and targets, no labels) for offline submission checks."""
+    from dataclasses import replace
+
+    from natostance.evaluation.gold import load_gold
+    from natostance.evaluation.shape import shape_from_gold, write_shape
+
+    write_shape(replace(shape_from_gold(load_gold(root)), dataset_version=version), root / "shape.json")
 
 
 def _validate(article: dict, sentences: list[dict]) -> None:
