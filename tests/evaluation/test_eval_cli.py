@@ -72,3 +72,10 @@ def test_baseline_then_leaderboard(tmp_path):
     assert page.exit_code == 0 and (tmp_path / "b.html").read_text().startswith("<!DOCTYPE html>")
     doc = json.loads(run("leaderboard", runs, "--gold", GOLD_DIR, "--resamples", 100, "--format", "json").output)
     assert set(doc["tasks"]) >= {"sentence_stance", "claim_detection"}
+
+
+def test_public_api_names_resolve():
+    import natostance
+
+    for name in ("check", "score", "leaderboard", "compare", "run_baseline", "model_index"):
+        assert callable(getattr(natostance, name)), name

@@ -116,3 +116,23 @@ def test_human_row_scored_on_the_articles_its_annotator_labelled(runs):
         "articles: expected only with kind 'human' (a system is scored on every article), found kind 'system'",
         "articles: expected article ids of the gold, found unknown id 'zz'",
     ]
+
+
+def test_p_values_are_shown_only_with_enough_articles(evil_runs, tmp_path):
+    assert "n/a†" in to_markdown(leaderboard(evil_runs, GOLD_DIR, **FAST))
+    from eval_helpers import synthetic
+
+    from natostance.evaluation.gold import gold_from_records
+
+    recs, rows, meta = synthetic(12, seed=4)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for name, change in (("a", {}), ("b", {"label": "none"})):
+        (folder / f"{name}.jsonl").write_text(
+            "".join(json.dumps(dict(r, **change) if "label" in r else r) + "\n" for r in rows)
+        )
+        (folder / f"{name}.meta.json").write_text(json.dumps(dict(meta, system=name)))
+    board = leaderboard(folder, gold_from_records(recs), "all", **FAST)
+    first = board["tasks"]["sentence_stance"]["rows"][0]
+    assert first["p_vs_next"]["few_clusters"] is False and first["p_vs_next"]["clusters"] == 12
+    assert f"| {first['p_vs_next']['p_value']:.3f} |" in to_markdown(board)

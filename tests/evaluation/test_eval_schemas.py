@@ -53,8 +53,12 @@ def test_fast_and_reference_validators_agree_on_every_fixture_row():
                 rows.append(json.loads(line))
             except json.JSONDecodeError:
                 continue
-    rows += [{"task": "claim_spans", "article_id": "a", "start": 1, "end": 2, "extra": 1}, {"task": "x"}, {},
-             {"task": "sentence_stance", "unit_id": "", "target": "nato", "label": "none"}]
+    rows += [
+        {"task": "claim_spans", "article_id": "a", "start": 1, "end": 2, "extra": 1},
+        {"task": "x"},
+        {},
+        {"task": "sentence_stance", "unit_id": "", "target": "nato", "label": "none"},
+    ]
     assert len(rows) > 200
     for row in rows:
         assert fast.is_valid(row) == reference.is_valid(row), row

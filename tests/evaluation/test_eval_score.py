@@ -125,6 +125,9 @@ def test_many_clusters_no_optimistic_ci_and_breakdowns_with_support(write_sub):
     assert by["outlet", "outlet0"]["low_support"] is True  # 32 sentences but only 8 articles (< 10)
     assert by["translation", "original"]["low_support"] is False
     assert all(b["low_support"] == (b["support_units"] < 30 or b["support_articles"] < 10) for b in by.values())
+    outlets = result.to_pandas("per_outlet")
+    assert set(outlets["by"]) == {"outlet"} and set(outlets["task"]) == set(result.doc["tasks"])
+    assert set(result.to_pandas("per_translation")["group"]) == {"original", "machine-translated"}
     per_target = result.to_pandas("per_target")
     assert set(per_target["group"]) <= set(labels("target")) and (per_target["support_units"] > 0).all()
 

@@ -12,6 +12,7 @@ import hashlib
 import html
 from typing import Any
 
+from natostance.evaluation.leaderboard import p_text, per_target_columns
 from natostance.labels import titles
 
 e = lambda x: html.escape(str(x), quote=True)  # noqa: E731
@@ -114,8 +115,6 @@ def confusion_svg(cm: dict[str, Any] | None) -> str:
 
 def per_target_table(task: str, t: dict[str, Any]) -> str:
     """Sortable systems x targets table of the headline metric with CIs and support (stance tasks)."""
-    from natostance.evaluation.leaderboard import per_target_columns
-
     targets = per_target_columns(t)
     if not targets:
         return ""
@@ -168,21 +167,20 @@ def to_html(board: dict[str, Any]) -> str:
                 name = f'<a href="{e(r["url"])}" rel="nofollow noopener">{name}</a>'
             if r["subset_articles"]:
                 name += f' <span class="ci">subset of {r["subset_articles"]} articles</span>'
-            p = r["p_vs_next"]["p_value"] if r["p_vs_next"] else None
-            dagger = "†" if r["p_vs_next"] and r["p_vs_next"]["few_clusters"] else ""
+            p = r["p_vs_next"]["p_value"] if r["p_vs_next"] and not r["p_vs_next"]["few_clusters"] else None
             hashes = ", ".join(f"{e(k)}:{e(v[:12])}" for k, v in sorted(r["split_hashes"].items()))
             out.append(
                 f'<tr class="{cls}"><td data-sort="{r["rank"]}">{r["rank"]}</td>'
                 f'<td data-sort="{e(r["system"])}" class="system">{name}</td>'
                 + "".join(_cell(r["metrics"].get(m)) for m in metrics)
                 + f'<td data-sort="{r["clusters"]}">{r["clusters"]}</td>'
-                + f'<td data-sort="{-1 if p is None else p}">{"–" if p is None else f"{p:.3f}{dagger}"}</td>'
+                + f'<td data-sort="{-1 if p is None else p}">{p_text(r["p_vs_next"])}</td>'
                 + f'<td data-sort="{e(r["dataset_version"])}">data {e(r["dataset_version"])}, scorer '
                 f'{e(r["scorer_version"])}<br><span class="ci">{hashes}</span></td></tr>'
             )
         out.append(
             '</tbody></table><p class="ci">p vs next: paired article-cluster bootstrap, two-sided. '
-            "† fewer than 10 articles: the CI and p-value rest on very few clusters.</p>"
+            "† fewer than 10 articles: no p-value is shown and the CIs rest on very few clusters.</p>"
         )
         out.append(per_target_table(task, t))
         for r in t["rows"]:

@@ -101,6 +101,13 @@ def compare(
     }
 
 
+def p_text(p_vs_next: dict[str, Any] | None) -> str:
+    """How a p-value is shown: none under MIN_CLUSTERS articles (a bootstrap over 2 articles can print 0.001)."""
+    if not p_vs_next:
+        return "–"
+    return "n/a†" if p_vs_next["few_clusters"] else f"{p_vs_next['p_value']:.3f}"
+
+
 def _row(res: ScoreResult, why: str | None, task: str) -> dict[str, Any]:
     d, t = res.doc, res.doc["tasks"][task]
     head = t["metrics"][t["headline"]]
@@ -199,20 +206,19 @@ def to_markdown(board: dict[str, Any]) -> str:
             name = md_escape(r["system"]) + (" (human)" if r["kind"] == "human" else "")
             name += f" (subset of {r['subset_articles']} articles)" if r["subset_articles"] else ""
             name += "" if r["compatible"] else " ⚠ incompatible"
-            p = r["p_vs_next"]["p_value"] if r["p_vs_next"] else None
-            dagger = "†" if r["p_vs_next"] and r["p_vs_next"]["few_clusters"] else ""
             cells = [
                 str(r["rank"]),
                 name,
                 *(_fmt(r["metrics"].get(m)) for m in metrics),
                 str(r["clusters"]),
-                "–" if p is None else f"{p:.3f}{dagger}",
+                p_text(r["p_vs_next"]),
             ]
             lines.append("| " + " | ".join(cells) + " |")
         lines += [
             "",
             "p vs next: paired article-cluster bootstrap p-value against the next row (two-sided); "
-            "† fewer than 10 articles, so CIs and p-values rest on very few clusters.",
+            "† fewer than 10 articles: no p-value is shown (the JSON keeps it, marked few_clusters), and CIs rest "
+            "on very few clusters.",
             "",
         ]
         lines += _per_target_markdown(t)

@@ -5,6 +5,7 @@ comparison needs. Tables convert to pandas for notebooks::
     r.to_pandas("metrics")     # task, metric, value, ci_low, ci_high, clusters, optimistic CI
     r.to_pandas("per_class")   # stance tasks: class, precision, recall, f1 (+ CIs)
     r.to_pandas("per_target")  # stance tasks: target, macro_f1, f_avg, support, low_support
+    r.to_pandas("per_outlet")  # also per_year, per_translation (original vs machine-translated)
     r.to_pandas("breakdown")   # every breakdown (target, outlet, year, translation)
     r.to_pandas("confusion")   # stance tasks: gold x predicted counts
 """
@@ -17,7 +18,8 @@ from typing import Any
 
 from natostance.errors import InputError
 
-TABLES = ("metrics", "per_class", "per_target", "breakdown", "confusion")
+BY = {"per_target": "target", "per_outlet": "outlet", "per_year": "year", "per_translation": "translation"}
+TABLES = ("metrics", "per_class", *BY, "breakdown", "confusion")
 
 
 class ScoreResult:
@@ -67,9 +69,9 @@ class ScoreResult:
                         f = t["metrics"][f"{part}_{c}"]
                         row |= {part: f["value"], f"{part}_ci_low": f["ci_low"], f"{part}_ci_high": f["ci_high"]}
                     out.append(row)
-            elif table in ("per_target", "breakdown"):
+            elif table in BY or table == "breakdown":
                 for b in t.get("breakdowns", []):
-                    if table == "per_target" and b["by"] != "target":
+                    if table in BY and b["by"] != BY[table]:
                         continue
                     row = {
                         "task": task,

@@ -151,11 +151,12 @@ def detection_stats(gold: Gold, preds: Predictions) -> TaskStats:
         scores = [preds.by_task["claim_detection"][(s,)]["score"] for s in sids]
         ranked = [sids[i] in cw for i in M.rank_order(scores, sids)]
         ap = M.average_precision(ranked)
-        tr.add(ai, n_units - 1, "articles")
+        last = max(n_units - 1, 0)  # article-level columns ride on its last sentence (unused at unit level)
+        tr.add(ai, last, "articles")
         if ap is not None:
-            tr.add(ai, n_units - 1, "ap_sum", ap), tr.add(ai, n_units - 1, "ap_n")
+            tr.add(ai, last, "ap_sum", ap), tr.add(ai, last, "ap_n")
             for k in P_AT:
-                tr.add(ai, n_units - 1, f"p_at_{k}_sum", M.precision_at_k(ranked, k))
+                tr.add(ai, last, f"p_at_{k}_sum", M.precision_at_k(ranked, k))
     s_ = lambda s, c: np.asarray(s)[..., cols.index(c)]  # noqa: E731
     mets: dict[str, Any] = {
         "positive_f1": lambda s: M.binary_f1(s_(s, "tp"), s_(s, "fp"), s_(s, "fn")),
