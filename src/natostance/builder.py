@@ -38,6 +38,8 @@ class BuildOptions:
     allow_changed: bool = False
     keep_going: bool = False
     progress: bool = False
+    annotations: bool = True  # build stance/claims/annotations from the campaign files sources.yaml names
+    annotations_base: str | None = None  # folder those paths are relative to (default: the raw folder)
     text_free: bool = False  # blank article/sentence texts and leave raw files out (see rehydrate.py)
     dataset_date: str | None = _version.DATASET_DATE  # release date: Croissant datePublished, manifest
 
@@ -82,8 +84,7 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
     tmp.mkdir()
     try:
         report = _build_into(raw_dir, tmp, files, sources, opts)
-        annotated = any(c in report.rows for c in records.ANNOTATION_CONFIGS)
-        replace_dir(tmp, out_dir, owned=OWNED + (ANNOTATION_OWNED if annotated else ()))
+        replace_dir(tmp, out_dir, owned=OWNED + ANNOTATION_OWNED)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -101,10 +102,13 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
     spills = {c: SortedSpill(c, tmp, records.arrow_schema(c), buckets) for c in ("articles", "sentences")}
     report = BuildReport(dataset_version=opts.dataset_version, text_free=opts.text_free)
     leakage, seen, hashes, rejected = LeakageCheck(), {}, {}, []
-    ann = AnnotationInputs.resolve(raw_dir, sources.annotations)
+    base = Path(opts.annotations_base) if opts.annotations_base else raw_dir
+    ann = AnnotationInputs.resolve(base, sources.annotations) if opts.annotations else None
     if sources.annotations and ann is None:
-        report.notes.append(f"annotations named in {sourcesfile.SOURCES_FILE} not found "
-                            f"({sources.annotations.get('gold')}): stance, claims and annotations not built")
+        if opts.annotations:
+            raise InputError(sourcesfile.SOURCES_FILE, f"annotations named here not found at {sources.annotations.get('gold')} "
+                             "(relative to the raw folder); build with --no-annotations for the text configs only")
+        report.notes.append("built without annotations (--no-annotations): no stance, claims or annotations configs")
     texts, splits_of, sentence_ids = {}, {}, set()
     for path in _progress(files, opts.progress):
         name = path.relative_to(raw_dir).as_posix()

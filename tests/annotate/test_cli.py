@@ -29,7 +29,7 @@ def test_config_check_passes_on_the_committed_files_and_names_a_stale_one(tmp_pa
 
 
 def test_agreement_and_adjudicate_verbs_on_pulled_records(tmp_path):
-    recs = [StanceLabel("sentences", f"s{u}", "nato", lab, None, who, 0, 0, 0, "", "", None, False)
+    recs = [StanceLabel("sentences", f"s{u}", "nato", lab, None if lab == "none" else "author", who, 0, 0, 0, "", "", None, False)
             for u, labs in enumerate([("favor", "favor"), ("against", "against"), ("favor", "none")])
             for who, lab in zip(("x", "y"), labs)]
     write_jsonl(tmp_path / "records" / "r9" / "stance.jsonl", recs)

@@ -11,7 +11,7 @@ import pytest
 
 from natostance import builder as build_module
 from natostance.builder import BuildOptions, build
-from natostance.errors import ManyErrors
+from natostance.errors import InputError, ManyErrors
 from natostance.validation import validate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,10 +23,20 @@ def tree(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def strip_annotations(raw: Path) -> None:
+    """Make a copied raw folder a plain folder of articles: its sources file names no campaign files."""
+    sources = raw / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    start = text.index("annotations:")
+    end = text.index("defaults:")
+    sources.write_text(text[:start] + text[end:], encoding="utf-8")
+
+
 @pytest.fixture
 def raw(tmp_path) -> Path:
     dst = tmp_path / "raw"
     shutil.copytree(DATASET / "raw", dst)
+    strip_annotations(dst)
     return dst
 
 
@@ -92,15 +102,17 @@ def test_changed_raw_file_is_refused_unless_allowed(raw, tmp_path):
 def test_rebuild_keeps_files_the_builder_does_not_own(raw, tmp_path):
     out = tmp_path / "out"
     build(raw, out)
-    (out / "data" / "stance").mkdir()
-    (out / "data" / "stance" / "test-00000-of-00001.parquet").write_bytes(b"annotations")
+    (out / "extra").mkdir()
+    (out / "extra" / "notes.parquet").write_bytes(b"mine too")
     (out / "NOTES.md").write_text("mine")
     stale = out / "data" / "articles" / "train-00000-of-00002.parquet"
     stale.write_bytes(b"old shard")
+    (out / "data" / "stance").mkdir()
+    (out / "data" / "stance" / "test-00000-of-00001.parquet").write_bytes(b"stale labels")
     build(raw, out)
-    assert (out / "data" / "stance" / "test-00000-of-00001.parquet").read_bytes() == b"annotations"
+    assert (out / "extra" / "notes.parquet").read_bytes() == b"mine too"
     assert (out / "NOTES.md").read_text() == "mine"
-    assert not stale.exists()
+    assert not stale.exists() and not (out / "data" / "stance").exists()  # data/<config> is the builder's alone
 
 
 def test_any_folder_of_mixed_formats_builds_and_validates(tmp_path):
@@ -150,7 +162,12 @@ def test_annotations_that_no_longer_fit_the_text_stop_the_build(tmp_path):
     assert not (tmp_path / "out2").exists()
 
 
-def test_a_copy_of_raw_without_the_campaign_files_builds_text_configs_and_says_so(raw, tmp_path):
-    report = build(raw, tmp_path / "out")
+def test_campaign_files_named_but_missing_stop_the_build_unless_declined(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(DATASET / "raw", raw)  # sources.yaml names ../../annotation/gold/r1: not there
+    with pytest.raises(InputError, match=r"sources.yaml: annotations named here not found at \.\./\.\./annotation"):
+        build(raw, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    report = build(raw, tmp_path / "out", BuildOptions(annotations=False))
     assert set(report.rows) == {"articles", "sentences"}
-    assert any("stance, claims and annotations not built" in n for n in report.notes)
+    assert any("--no-annotations" in n for n in report.notes)

@@ -47,4 +47,4 @@ def test_load_dataset_gives_named_splits_and_declared_features(load, config):
         assert ds["train"].features["text"].dtype == "large_string"
     else:
         row = ds["test"][0]
-        assert set(row) == set(records.record_schema("sentences")["properties"])
+        assert set(row) == set(records.record_schema(config)["properties"])

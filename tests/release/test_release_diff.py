@@ -21,6 +21,8 @@ from natostance.parquet_io import read_config
 from natostance.release import ReleaseError, release
 from natostance.validation import validate
 
+from conftest import plain_dataset
+
 DATASET = Path(__file__).resolve().parents[2] / "dataset"
 
 
@@ -122,15 +124,15 @@ def test_release_commits_and_tags_then_diff_between_git_revisions(temp_repo):
 
 
 def _stance(dataset: Path, rows: list[dict]) -> None:
-    """A label-bearing config as the annotation work will add it (unit id, sentence id, label)."""
-    (dataset / "data/stance").mkdir(parents=True)
-    pq.write_table(pa.Table.from_pylist(rows), dataset / "data/stance/train-00000-of-00001.parquet")
+    """A label-bearing config of another shape than the real ones (unit id, sentence id, label)."""
+    (dataset / "data/verdicts").mkdir(parents=True)
+    pq.write_table(pa.Table.from_pylist(rows), dataset / "data/verdicts/train-00000-of-00001.parquet")
 
 
 def test_a_change_to_an_annotated_unit_is_never_silent(tmp_path):
     old, new = tmp_path / "old", tmp_path / "new"
-    shutil.copytree(DATASET, old)
-    shutil.copytree(DATASET, new)
+    plain_dataset(old)
+    plain_dataset(new)
     second_version(new)
     sentences = read_config(DATASET, "sentences")
     gone = next(s["sentence_id"] for s in sentences if s["article_id"] == "a0e12812f7e99efb")
@@ -139,28 +141,28 @@ def test_a_change_to_an_annotated_unit_is_never_silent(tmp_path):
                   {"unit_id": "u2", "sentence_id": kept, "label": "against"}])
     _stance(new, [{"unit_id": "u2", "sentence_id": kept, "label": "favor"}])
     d = diff(old, new)
-    assert d["annotated_units"] == [{"config": "sentences", "id": gone, "annotated_in": "stance", "change": "removed"}]
-    st = d["configs"]["stance"]
+    assert d["annotated_units"] == [{"config": "sentences", "id": gone, "annotated_in": "verdicts", "change": "removed"}]
+    st = d["configs"]["verdicts"]
     assert st["removed"] == ["u1"] and st["labels_changed"] == [{"id": "u2", "field": "label", "old": "against", "new": "favor"}]
     proc = cli("diff", str(old), str(new))
     assert proc.returncode == 0
-    assert f"ANNOTATED UNIT REMOVED: sentences {gone} (labelled in stance)" in proc.stdout
+    assert f"ANNOTATED UNIT REMOVED: sentences {gone} (labelled in verdicts)" in proc.stdout
     assert "label u2 label: against -> favor" in proc.stdout
 
 
 def test_an_article_level_unit_whose_split_moved_is_listed(tmp_path):
     """Gold stance rows name their unit (a sentence or an article) in ``unit_id``; the diff finds either."""
     old, new = tmp_path / "old", tmp_path / "new"
-    shutil.copytree(DATASET, old)
-    shutil.copytree(DATASET, new)
+    plain_dataset(old)
+    plain_dataset(new)
     second_version(new)
     moved = "1a208ff6c4786480"  # 001: train -> validation
     rows = [{"unit_id": moved, "unit_type": "article", "target": "nato", "label": "against"}]
     _stance(old, rows)
     _stance(new, rows)
     d = diff(old, new)
-    assert d["annotated_units"] == [{"config": "articles", "id": moved, "annotated_in": "stance", "change": "split"}]
-    assert d["configs"]["stance"]["changed"] == {}
+    assert d["annotated_units"] == [{"config": "articles", "id": moved, "annotated_in": "verdicts", "change": "split"}]
+    assert d["configs"]["verdicts"]["changed"] == {}
 
 
 def test_diff_names_a_side_that_is_neither_folder_nor_revision(tmp_path):

@@ -18,6 +18,8 @@ from natostance.parquet_io import read_config
 from natostance.rehydrate import rehydrate
 from natostance.validation import validate
 
+from conftest import plain_dataset  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[2]
 DATASET = REPO / "dataset"
 
@@ -61,8 +63,8 @@ def test_text_free_croissant_validates_and_diff_does_not_count_withheld_text(tex
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == [
         f"{DATASET} (0.1.0) -> {text_free} (0.1.0); texts not compared (a text-free build)",
-        "  articles: +0 added, -0 removed, ~0 changed, 0 label change(s)",
-        "  sentences: +0 added, -0 removed, ~0 changed, 0 label change(s)"]
+        *(f"  {c}: +0 added, -0 removed, ~0 changed, 0 label change(s)"
+          for c in ("annotations", "articles", "claims", "sentences", "stance"))]
 
 
 def test_a_normal_build_with_null_text_fails_validation(text_free, tmp_path):
@@ -73,7 +75,17 @@ def test_a_normal_build_with_null_text_fails_validation(text_free, tmp_path):
         validate(text_free)
 
 
-def test_rehydrate_restores_the_normal_build_byte_for_byte(text_free, tmp_path):
+@pytest.fixture
+def plain_text_free(tmp_path) -> Path:
+    """A text-free build of the articles alone (rehydrating labelled configs needs the campaign files)."""
+    plain = plain_dataset(tmp_path / "plain")
+    out = tmp_path / "tf-plain"
+    build(plain / "raw", out, BuildOptions(text_free=True))
+    return out
+
+
+def test_rehydrate_restores_the_normal_build_byte_for_byte(plain_text_free, tmp_path):
+    text_free = plain_text_free
     own = tmp_path / "my-copies"
     shutil.copytree(DATASET / "raw", own)
     (own / "sources.yaml").unlink()  # the user's folder needs only the article files
@@ -83,7 +95,7 @@ def test_rehydrate_restores_the_normal_build_byte_for_byte(text_free, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "rehydrated" in proc.stdout and "sentences 198" in proc.stdout
     normal = tmp_path / "normal"
-    build(DATASET / "raw", normal)
+    build(tmp_path / "plain" / "raw", normal)
     assert tree(text_free) == tree(normal)
     validate(text_free)
 

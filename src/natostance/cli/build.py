@@ -22,8 +22,11 @@ def register(cli: click.Group) -> None:
     @click.option("--keep-going", is_flag=True, help="Skip bad files and write rejects.jsonl instead of failing.")
     @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
     @click.option("--text-free", is_flag=True, help="Leave article/sentence texts and raw files out (see rehydrate).")
+    @click.option("--no-annotations", is_flag=True,
+                  help="Build the text configs only, even if sources.yaml names annotation files.")
     @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
-    def build_cmd(raw_dir, out_dir, dataset_version, allow_changed, keep_going, progress, text_free, as_json):
+    def build_cmd(raw_dir, out_dir, dataset_version, allow_changed, keep_going, progress, text_free, no_annotations,
+                  as_json):
         """Build the dataset from a folder of raw articles (any of the supported formats).
 
         Example: natostance build dataset/raw --out dataset
@@ -31,7 +34,8 @@ def register(cli: click.Group) -> None:
         from natostance.builder import BuildOptions, build
 
         progress = sys.stderr.isatty() if progress is None else progress
-        opts = BuildOptions(dataset_version, allow_changed, keep_going, progress, text_free)
+        opts = BuildOptions(dataset_version=dataset_version, allow_changed=allow_changed, keep_going=keep_going,
+                            progress=progress, annotations=not no_annotations, text_free=text_free)
         report = build(raw_dir, out_dir, opts)
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if as_json else report.summary())
 
