@@ -140,3 +140,73 @@ def test_a_person_labels_a_sentence_in_the_ui_and_pull_reads_it_back(browser, ls
     assert got == want
     assert {r.annotator for r in result.stances} == {ls_server.username}
     assert all(r.lead_time and r.lead_time > 0 for r in result.stances)
+
+
+_SELECT = """
+const needle = arguments[0];
+const walk = document.createTreeWalker(document.querySelector('.lsf-htx-richtext'), NodeFilter.SHOW_TEXT);
+let node;
+while ((node = walk.nextNode())) {
+  const i = node.nodeValue.indexOf(needle);
+  if (i >= 0) {
+    const range = document.createRange();
+    range.setStart(node, i);
+    range.setEnd(node, i + needle.length);
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    node.parentElement.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+    return true;
+  }
+}
+return false;
+"""
+
+
+def test_a_person_marks_claim_spans_in_the_ui_and_offsets_are_code_points(browser, ls_server, client, rows, tmp_path):
+    """Real text selections (an emoji flag, double spaces) with a per-region speaker, submitted and pulled."""
+    from selenium.webdriver import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from natostance.annotate.pull import pull
+
+    push(rows, round_name="ui3", kinds=["articles"], client=client)
+    _login(browser, ls_server)
+    project = client.find_project(project_title("ui3", "articles"))
+    article = rows["articles"][0]
+    task_id = client.task_units(project["id"], "article_id")[article["article_id"]]
+    browser.get(f"{ls_server.url}/projects/{project['id']}/data?task={task_id}")
+    _wait(browser, lambda: browser.find_elements(By.CSS_SELECTOR, ".lsf-htx-richtext .lsf-richtext__line"), "the text")
+    spans = [("statement", "mayor  called it", None), ("quantity", "Russia 🇷🇺 had massed 100,000 troops", "NATO")]
+    label = lambda name: next(e for e in browser.find_elements(By.CSS_SELECTOR, ".lsf-label")  # noqa: E731
+                              if e.text.startswith(name))
+    for claim_type, needle, _ in spans:
+        label(claim_type).click()
+        assert browser.execute_script(_SELECT, needle), f"{needle!r} not found in the rendered text"
+        _wait(browser, lambda n=needle: any(n.split()[0] in e.text for e in
+                                           browser.find_elements(By.CSS_SELECTOR, ".lsf-outliner-item__title")),
+              f"region for {needle!r}")
+    # Label Studio keeps the first label for the second region: select that region, relabel it, add a speaker
+    item = next(e for e in browser.find_elements(By.CSS_SELECTOR, ".lsf-outliner-item__title") if "Russia" in e.text)
+    ActionChains(browser).move_to_element(item).click().perform()
+    _wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "[name=speaker]").is_displayed(), "speaker field")
+    speaker = browser.find_element(By.CSS_SELECTOR, "[name=speaker]")
+    speaker.send_keys("NATO")
+    speaker.send_keys(Keys.ENTER)
+    label(spans[1][0]).click()
+    boxes = browser.find_elements(By.CSS_SELECTOR, "input.ant-radio-input")
+    stances = L.labels("stance")
+    assert len(boxes) == len(stances) * len(L.labels("target"))
+    for i, _ in enumerate(L.labels("target")):
+        browser.execute_script("arguments[0].closest('label').click()", boxes[i * len(stances)])
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "article-task-labelled.png"))
+    browser.find_element(By.XPATH, "//button[normalize-space()='Submit']").click()
+    _wait(browser, lambda: client.project(project["id"]).get("total_annotations_number") == 1, "the annotation")
+    result = pull("ui3", kinds=["articles"], out=tmp_path, client=client)
+    text = article["text"]
+    got = sorted((s.claim_type, s.start, s.end, s.text, s.speaker) for s in result.claims)
+    want = sorted((t, text.index(n), text.index(n) + len(n), n, sp) for t, n, sp in spans)
+    assert got == want, (got, want)  # Python code-point offsets into the exact imported text, whitespace kept
+    assert {r.stance for r in result.stances} == {stances[0]}
