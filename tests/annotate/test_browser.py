@@ -68,6 +68,33 @@ def _wait(driver, ok, what, timeout=60):
     raise AssertionError(f"timed out waiting for {what}; page text: {_text(driver)[:500]!r}")
 
 
+_CHOOSE = """
+const label = (i) => document.querySelectorAll('input.ant-radio-input')[i].closest('label');
+const on = (i) => label(i).classList.contains('ant-radio-wrapper-checked');
+for (const i of arguments[0]) { if (!on(i)) label(i).click(); }
+return arguments[0].every(on);
+"""
+
+
+def _choose(driver, indexes: list[int]) -> None:
+    """Click radio buttons by position, looked up afresh each time (the UI re-renders while loading)."""
+    _wait(driver, lambda: driver.execute_script(_CHOOSE, indexes), "the choices to stay checked")
+
+
+def _retry(action, what: str, timeout: float = 30):
+    """Run a Selenium action again while the element it found was re-rendered away (nothing happened then)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    t0 = time.monotonic()
+    while True:
+        try:
+            return action()
+        except StaleElementReferenceException:
+            if time.monotonic() - t0 > timeout:
+                raise AssertionError(f"{what}: the element kept being re-rendered") from None
+            time.sleep(0.25)
+
+
 def _text(driver) -> str:
     from selenium.webdriver.common.by import By
 
@@ -124,15 +151,11 @@ def test_a_person_labels_a_sentence_in_the_ui_and_pull_reads_it_back(browser, ls
     radios = lambda: browser.find_elements(By.CSS_SELECTOR, "input.ant-radio-input")  # noqa: E731
     _wait(browser, lambda: len(radios()) == per_target * len(targets), "the choices to render")
     want = {t: (stances[i % len(stances)], holders[i % len(holders)]) for i, t in enumerate(targets)}
-    boxes = radios()
-    for i, target in enumerate(targets):
-        stance, holder = want[target]
-        for pos in (stances.index(stance), len(stances) + holders.index(holder)):
-            box = boxes[i * per_target + pos]
-            browser.execute_script("arguments[0].closest('label').click()", box)
+    _choose(browser, [i * per_target + pos for i, t in enumerate(targets)
+                      for pos in (stances.index(want[t][0]), len(stances) + holders.index(want[t][1]))])
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "sentence-task-labelled.png"))
-    browser.find_element(By.XPATH, "//button[normalize-space()='Submit']").click()
+    _retry(lambda: browser.find_element(By.XPATH, "//button[normalize-space()='Submit']").click(), "submitting")
     _wait(browser, lambda: client.project(project["id"]).get("num_tasks_with_annotations") == 1
           or client.project(project["id"]).get("total_annotations_number") == 1, "the annotation to be saved")
     result = pull("ui2", kinds=["sentences"], out=tmp_path, client=client)
@@ -182,27 +205,25 @@ def test_a_person_marks_claim_spans_in_the_ui_and_offsets_are_code_points(browse
     label = lambda name: next(e for e in browser.find_elements(By.CSS_SELECTOR, ".lsf-label")  # noqa: E731
                               if e.text.startswith(name))
     for claim_type, needle, _ in spans:
-        label(claim_type).click()
+        _retry(lambda c=claim_type: label(c).click(), f"clicking label {claim_type}")
         assert browser.execute_script(_SELECT, needle), f"{needle!r} not found in the rendered text"
         _wait(browser, lambda n=needle: any(n.split()[0] in e.text for e in
                                            browser.find_elements(By.CSS_SELECTOR, ".lsf-outliner-item__title")),
               f"region for {needle!r}")
     # Label Studio keeps the first label for the second region: select that region, relabel it, add a speaker
-    item = next(e for e in browser.find_elements(By.CSS_SELECTOR, ".lsf-outliner-item__title") if "Russia" in e.text)
-    ActionChains(browser).move_to_element(item).click().perform()
+    _retry(lambda: ActionChains(browser).move_to_element(next(
+        e for e in browser.find_elements(By.CSS_SELECTOR, ".lsf-outliner-item__title") if "Russia" in e.text))
+        .click().perform(), "selecting the region")
     _wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "[name=speaker]").is_displayed(), "speaker field")
-    speaker = browser.find_element(By.CSS_SELECTOR, "[name=speaker]")
-    speaker.send_keys("NATO")
-    speaker.send_keys(Keys.ENTER)
-    label(spans[1][0]).click()
-    boxes = browser.find_elements(By.CSS_SELECTOR, "input.ant-radio-input")
+    _retry(lambda: browser.find_element(By.CSS_SELECTOR, "[name=speaker]").send_keys("NATO", Keys.ENTER),
+           "typing the speaker")
+    _retry(lambda: label(spans[1][0]).click(), "relabelling the region")
     stances = L.labels("stance")
-    assert len(boxes) == len(stances) * len(L.labels("target"))
-    for i, _ in enumerate(L.labels("target")):
-        browser.execute_script("arguments[0].closest('label').click()", boxes[i * len(stances)])
+    assert len(browser.find_elements(By.CSS_SELECTOR, "input.ant-radio-input")) == len(stances) * len(L.labels("target"))
+    _choose(browser, [i * len(stances) for i, _ in enumerate(L.labels("target"))])
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "article-task-labelled.png"))
-    browser.find_element(By.XPATH, "//button[normalize-space()='Submit']").click()
+    _retry(lambda: browser.find_element(By.XPATH, "//button[normalize-space()='Submit']").click(), "submitting")
     _wait(browser, lambda: client.project(project["id"]).get("total_annotations_number") == 1, "the annotation")
     result = pull("ui3", kinds=["articles"], out=tmp_path, client=client)
     text = article["text"]
