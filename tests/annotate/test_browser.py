@@ -76,9 +76,27 @@ return arguments[0].every(on);
 """
 
 
+def _settled(driver, timeout: float = 90) -> None:
+    """Wait until the labeling UI stops re-creating its controls (it can rebuild once after loading)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if driver.execute_script("window.__probe = document.querySelector('input.ant-radio-input');"
+                                 "return !!window.__probe;"):
+            time.sleep(2)
+            if driver.execute_script("return window.__probe.isConnected;"):
+                return
+        time.sleep(0.25)
+    raise AssertionError("the labeling UI kept re-rendering")
+
+
 def _choose(driver, indexes: list[int]) -> None:
-    """Click radio buttons by position, looked up afresh each time (the UI re-renders while loading)."""
-    _wait(driver, lambda: driver.execute_script(_CHOOSE, indexes), "the choices to stay checked")
+    """Click radio buttons by position, looked up afresh each time, until they stay checked."""
+    def stays() -> bool:
+        if not driver.execute_script(_CHOOSE, indexes):
+            return False
+        time.sleep(1)
+        return driver.execute_script(_CHOOSE, indexes)
+    _wait(driver, stays, "the choices to stay checked")
 
 
 def _retry(action, what: str, timeout: float = 30):
@@ -150,6 +168,7 @@ def test_a_person_labels_a_sentence_in_the_ui_and_pull_reads_it_back(browser, ls
     per_target = len(stances) + len(holders)
     radios = lambda: browser.find_elements(By.CSS_SELECTOR, "input.ant-radio-input")  # noqa: E731
     _wait(browser, lambda: len(radios()) == per_target * len(targets), "the choices to render")
+    _settled(browser)
     want = {t: (stances[i % len(stances)], holders[i % len(holders)]) for i, t in enumerate(targets)}
     _choose(browser, [i * per_target + pos for i, t in enumerate(targets)
                       for pos in (stances.index(want[t][0]), len(stances) + holders.index(want[t][1]))])
@@ -201,6 +220,7 @@ def test_a_person_marks_claim_spans_in_the_ui_and_offsets_are_code_points(browse
     task_id = client.task_units(project["id"], "article_id")[article["article_id"]]
     browser.get(f"{ls_server.url}/projects/{project['id']}/data?task={task_id}")
     _wait(browser, lambda: browser.find_elements(By.CSS_SELECTOR, ".lsf-htx-richtext .lsf-richtext__line"), "the text")
+    _settled(browser)
     spans = [("statement", "mayor  called it", None), ("quantity", "Russia 🇷🇺 had massed 100,000 troops", "NATO")]
     label = lambda name: next(e for e in browser.find_elements(By.CSS_SELECTOR, ".lsf-label")  # noqa: E731
                               if e.text.startswith(name))
