@@ -68,6 +68,51 @@ def _wait(driver, ok, what, timeout=60):
     raise AssertionError(f"timed out waiting for {what}; page text: {_text(driver)[:500]!r}")
 
 
+_CHOOSE = """
+const label = (i) => document.querySelectorAll('input.ant-radio-input')[i].closest('label');
+const on = (i) => label(i).classList.contains('ant-radio-wrapper-checked');
+for (const i of arguments[0]) { if (!on(i)) label(i).click(); }
+return arguments[0].every(on);
+"""
+
+
+def _settled(driver, timeout: float = 90) -> None:
+    """Wait until the labeling UI stops re-creating its controls (it can rebuild once after loading)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if driver.execute_script("window.__probe = document.querySelector('input.ant-radio-input');"
+                                 "return !!window.__probe;"):
+            time.sleep(2)
+            if driver.execute_script("return window.__probe.isConnected;"):
+                return
+        time.sleep(0.25)
+    raise AssertionError("the labeling UI kept re-rendering")
+
+
+def _choose(driver, indexes: list[int]) -> None:
+    """Click radio buttons by position, looked up afresh each time, until they stay checked."""
+    def stays() -> bool:
+        if not driver.execute_script(_CHOOSE, indexes):
+            return False
+        time.sleep(1)
+        return driver.execute_script(_CHOOSE, indexes)
+    _wait(driver, stays, "the choices to stay checked")
+
+
+def _retry(action, what: str, timeout: float = 30):
+    """Run a Selenium action again while the element it found was re-rendered away (nothing happened then)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    t0 = time.monotonic()
+    while True:
+        try:
+            return action()
+        except StaleElementReferenceException:
+            if time.monotonic() - t0 > timeout:
+                raise AssertionError(f"{what}: the element kept being re-rendered") from None
+            time.sleep(0.25)
+
+
 def _text(driver) -> str:
     from selenium.webdriver.common.by import By
 
@@ -123,16 +168,13 @@ def test_a_person_labels_a_sentence_in_the_ui_and_pull_reads_it_back(browser, ls
     per_target = len(stances) + len(holders)
     radios = lambda: browser.find_elements(By.CSS_SELECTOR, "input.ant-radio-input")  # noqa: E731
     _wait(browser, lambda: len(radios()) == per_target * len(targets), "the choices to render")
+    _settled(browser)
     want = {t: (stances[i % len(stances)], holders[i % len(holders)]) for i, t in enumerate(targets)}
-    boxes = radios()
-    for i, target in enumerate(targets):
-        stance, holder = want[target]
-        for pos in (stances.index(stance), len(stances) + holders.index(holder)):
-            box = boxes[i * per_target + pos]
-            browser.execute_script("arguments[0].closest('label').click()", box)
+    _choose(browser, [i * per_target + pos for i, t in enumerate(targets)
+                      for pos in (stances.index(want[t][0]), len(stances) + holders.index(want[t][1]))])
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "sentence-task-labelled.png"))
-    browser.find_element(By.XPATH, "//button[normalize-space()='Submit']").click()
+    _retry(lambda: browser.find_element(By.XPATH, "//button[normalize-space()='Submit']").click(), "submitting")
     _wait(browser, lambda: client.project(project["id"]).get("num_tasks_with_annotations") == 1
           or client.project(project["id"]).get("total_annotations_number") == 1, "the annotation to be saved")
     result = pull("ui2", kinds=["sentences"], out=tmp_path, client=client)
@@ -140,3 +182,72 @@ def test_a_person_labels_a_sentence_in_the_ui_and_pull_reads_it_back(browser, ls
     assert got == want
     assert {r.annotator for r in result.stances} == {ls_server.username}
     assert all(r.lead_time and r.lead_time > 0 for r in result.stances)
+
+
+_SELECT = """
+const needle = arguments[0];
+const walk = document.createTreeWalker(document.querySelector('.lsf-htx-richtext'), NodeFilter.SHOW_TEXT);
+let node;
+while ((node = walk.nextNode())) {
+  const i = node.nodeValue.indexOf(needle);
+  if (i >= 0) {
+    const range = document.createRange();
+    range.setStart(node, i);
+    range.setEnd(node, i + needle.length);
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    node.parentElement.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+    return true;
+  }
+}
+return false;
+"""
+
+
+def test_a_person_marks_claim_spans_in_the_ui_and_offsets_are_code_points(browser, ls_server, client, rows, tmp_path):
+    """Real text selections (an emoji flag, double spaces) with a per-region speaker, submitted and pulled."""
+    from selenium.webdriver import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from natostance.annotate.pull import pull
+
+    push(rows, round_name="ui3", kinds=["articles"], client=client)
+    _login(browser, ls_server)
+    project = client.find_project(project_title("ui3", "articles"))
+    article = rows["articles"][0]
+    task_id = client.task_units(project["id"], "article_id")[article["article_id"]]
+    browser.get(f"{ls_server.url}/projects/{project['id']}/data?task={task_id}")
+    _wait(browser, lambda: browser.find_elements(By.CSS_SELECTOR, ".lsf-htx-richtext .lsf-richtext__line"), "the text")
+    _settled(browser)
+    spans = [("statement", "mayor  called it", None), ("quantity", "Russia 🇷🇺 had massed 100,000 troops", "NATO")]
+    label = lambda name: next(e for e in browser.find_elements(By.CSS_SELECTOR, ".lsf-label")  # noqa: E731
+                              if e.text.startswith(name))
+    for claim_type, needle, _ in spans:
+        _retry(lambda c=claim_type: label(c).click(), f"clicking label {claim_type}")
+        assert browser.execute_script(_SELECT, needle), f"{needle!r} not found in the rendered text"
+        _wait(browser, lambda n=needle: any(n.split()[0] in e.text for e in
+                                           browser.find_elements(By.CSS_SELECTOR, ".lsf-outliner-item__title")),
+              f"region for {needle!r}")
+    # Label Studio keeps the first label for the second region: select that region, relabel it, add a speaker
+    _retry(lambda: ActionChains(browser).move_to_element(next(
+        e for e in browser.find_elements(By.CSS_SELECTOR, ".lsf-outliner-item__title") if "Russia" in e.text))
+        .click().perform(), "selecting the region")
+    _wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "[name=speaker]").is_displayed(), "speaker field")
+    _retry(lambda: browser.find_element(By.CSS_SELECTOR, "[name=speaker]").send_keys("NATO", Keys.ENTER),
+           "typing the speaker")
+    _retry(lambda: label(spans[1][0]).click(), "relabelling the region")
+    stances = L.labels("stance")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "input.ant-radio-input")) == len(stances) * len(L.labels("target"))
+    _choose(browser, [i * len(stances) for i, _ in enumerate(L.labels("target"))])
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "article-task-labelled.png"))
+    _retry(lambda: browser.find_element(By.XPATH, "//button[normalize-space()='Submit']").click(), "submitting")
+    _wait(browser, lambda: client.project(project["id"]).get("total_annotations_number") == 1, "the annotation")
+    result = pull("ui3", kinds=["articles"], out=tmp_path, client=client)
+    text = article["text"]
+    got = sorted((s.claim_type, s.start, s.end, s.text, s.speaker) for s in result.claims)
+    want = sorted((t, text.index(n), text.index(n) + len(n), n, sp) for t, n, sp in spans)
+    assert got == want, (got, want)  # Python code-point offsets into the exact imported text, whitespace kept
+    assert {r.stance for r in result.stances} == {stances[0]}

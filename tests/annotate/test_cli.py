@@ -86,3 +86,17 @@ def test_server_verb_starts_on_loopback_prints_how_to_log_in_and_stops_on_ctrl_c
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(30)
     assert not S.healthy(f"http://127.0.0.1:{port}", timeout=1)
+
+
+def test_missing_records_and_predictions_for_another_kind_are_one_line_errors(tmp_path, rows):
+    res = CliRunner().invoke(cli, ["annotate", "agreement", "--round", "zz", "--records", str(tmp_path)])
+    assert res.exit_code == 1
+    assert res.output == f"error: {tmp_path / 'zz' / 'stance.jsonl'}: no such file (records are written by " \
+                         "`natostance annotate pull`)\n"
+    from natostance.annotate.push import push
+    from natostance.errors import InputError
+
+    preds = tmp_path / "p.jsonl"
+    preds.write_text(json.dumps({"article_id": "a-0001", "target": "nato", "label": "favor"}) + "\n")
+    with pytest.raises(InputError, match=r"p.jsonl: predicts articles, which this push does not include \(kinds: sentences\)"):
+        push(rows, kinds=["sentences"], predictions=preds)

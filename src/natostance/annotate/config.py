@@ -22,7 +22,7 @@ KINDS = ("sentences", "articles")
 CLAIM = "claim"
 SPEAKER = "speaker"
 # text shown pre-wrapped so that CRLF, double spaces and blank lines look the way they are counted
-_STYLE = ".htx-text { white-space: pre-wrap; } .ns-context .htx-text { color: #666; }"
+_STYLE = ".htx-text { white-space: pre-wrap; }"
 
 
 def stance_name(target: str) -> str:
@@ -49,7 +49,7 @@ def _target_blocks(root: ET.Element, to_name: str, *, with_holder: bool) -> None
         ET.SubElement(root, "Header", {"value": "Per target: stance (first row) and whose stance it is "
                                                 "(second row: author or quoted source)", "size": "6"})
     for target in L.labels("target"):
-        block = ET.SubElement(root, "View", {"className": f"ns-target ns-target-{target}"})
+        block = ET.SubElement(root, "View")
         ET.SubElement(block, "Header", {"value": titles[target], "size": "5"})
         _choices(block, stance_name(target), to_name, "stance", required=True)
         if with_holder:
@@ -59,14 +59,14 @@ def _target_blocks(root: ET.Element, to_name: str, *, with_holder: bool) -> None
 def sentence_config() -> ET.Element:
     root = ET.Element("View")
     ET.SubElement(root, "Style").text = _STYLE
-    ctx = ET.SubElement(root, "View", {"className": "ns-context"})
+    ctx = ET.SubElement(root, "View")
     ET.SubElement(ctx, "Header", {"value": "Before (context, not to label)", "size": "6"})
     ET.SubElement(ctx, "Text", {"name": "context_before", "value": "$context_before",
                                 "selectionEnabled": "false"})
     ET.SubElement(root, "Header", {"value": "Sentence to label", "size": "4"})
     ET.SubElement(root, "View", {"style": "border-left: 4px solid #1677ff; padding-left: 8px"}).append(
         ET.Element("Text", {"name": "sentence", "value": "$sentence"}))
-    ctx = ET.SubElement(root, "View", {"className": "ns-context"})
+    ctx = ET.SubElement(root, "View")
     ET.SubElement(ctx, "Header", {"value": "After (context, not to label)", "size": "6"})
     ET.SubElement(ctx, "Text", {"name": "context_after", "value": "$context_after",
                                 "selectionEnabled": "false"})

@@ -163,6 +163,9 @@ def push(dataset: str | Path | Mapping[str, list[dict]] = "dataset", *, round_na
     """Push a round: ``dataset`` is the dataset folder (read with ``read_config``) or ``{kind: rows}``."""
     from natostance.annotate.client import Client
 
+    if predictions and prediction_kind(predictions) not in kinds:
+        raise InputError(str(predictions), f"predicts {prediction_kind(predictions)}, which this push "
+                         f"does not include (kinds: {', '.join(kinds)})")
     client = client or Client()
     results = []
     for kind in kinds:

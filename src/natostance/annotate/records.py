@@ -88,6 +88,8 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
     from natostance.errors import InputError
 
     out = []
+    if not Path(path).is_file():
+        raise InputError(str(path), "no such file (records are written by `natostance annotate pull`)")
     with Path(path).open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
             if line.strip():
