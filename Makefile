@@ -24,6 +24,7 @@ demo: venv
 	$(BIN)/natostance validate dataset
 	@if [ -d dataset/data/stance ]; then \
 	  for b in majority rules tfidf embedding; do $(BIN)/natostance baseline $$b --gold dataset --out build/runs/$$b.jsonl || exit 1; done; \
+	  $(BIN)/natostance human-runs dataset --out build/runs || exit 1; \
 	  $(BIN)/natostance leaderboard build/runs --gold dataset --format html --out build/runs/leaderboard.html && \
 	  $(BIN)/natostance leaderboard build/runs --gold dataset; \
 	else echo "no gold labels yet (dataset/data/stance): baselines and leaderboard skipped"; fi

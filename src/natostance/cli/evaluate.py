@@ -149,6 +149,19 @@ def register(cli: click.Group) -> None:
         else:
             click.echo(text)
 
+    @cli.command("human-runs")
+    @click.argument("dataset", type=click.Path(exists=True, file_okay=False))
+    @click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Folder for the runs.")
+    def human_runs(dataset, out_dir):
+        """Write each annotator's raw labels (config annotations) as a submission: the leaderboard's human rows.
+
+        Example: natostance human-runs dataset --out runs
+        """
+        from natostance.evaluation.human import write_human_runs
+
+        for path in write_human_runs(dataset, out_dir):
+            click.echo(f"wrote {path}")
+
     @cli.command()
     @click.argument("gold", type=click.Path(exists=True, file_okay=False))
     @click.option("--out", type=click.Path(dir_okay=False), required=True, help="Manifest to write (JSON).")
