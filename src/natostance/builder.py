@@ -16,7 +16,7 @@ from pathlib import Path
 
 from natostance import _version, labels, records, sourcesfile
 from natostance.card import write_card
-from natostance.document import Rejected
+from natostance.document import RawArticle, Rejected
 from natostance.errors import InputError, ManyErrors, NatoStanceError
 from natostance.leakage import LeakageCheck
 from natostance.manifest import write_manifest, write_splits
@@ -85,9 +85,37 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
     return report
 
 
-def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfile.Sources, opts: BuildOptions) -> BuildReport:
-    meta = {"dataset_name": "nato-stance", "dataset_version": opts.dataset_version,
+def dataset_meta(opts: BuildOptions) -> dict[str, str]:
+    return {"dataset_name": "nato-stance", "dataset_version": opts.dataset_version,
             "schema_version": _version.SCHEMA_VERSION, "labels_version": labels.labels_version()}
+
+
+def read_records(data: bytes, name: str) -> list[RawArticle | Rejected]:
+    """One raw file's records; a file that cannot be read at all becomes a single ``Rejected``."""
+    try:
+        return list(read_bytes(data, name))
+    except InputError as exc:
+        return [Rejected(exc.where, exc.problem)]
+
+
+def build_record(rec: RawArticle | Rejected, name: str, sources: sourcesfile.Sources,
+                 seen: dict[str, str]) -> tuple[dict, list[dict], dict[str, int]] | Rejected:
+    """The per-record step both engines run: process, drop with reason, reject duplicates, validate."""
+    if isinstance(rec, Rejected):
+        return rec
+    try:
+        article, sentences, removals = process_article(rec, sources.curated(name), sources.rule)
+    except Drop as exc:
+        return Rejected(rec.source_file + (f":{rec.source_line}" if rec.source_line else ""), str(exc))
+    if article["article_id"] in seen:
+        return Rejected(name, f"duplicate of {seen[article['article_id']]} (same bytes)")
+    seen[article["article_id"]] = name
+    validate_rows(article, sentences)
+    return article, sentences, removals
+
+
+def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfile.Sources, opts: BuildOptions) -> BuildReport:
+    meta = dataset_meta(opts)
     buckets = _buckets(files)
     spills = {c: SortedSpill(c, tmp, records.arrow_schema(c), buckets) for c in ("articles", "sentences")}
     report = BuildReport(dataset_version=opts.dataset_version)
@@ -96,30 +124,29 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
         name = path.relative_to(raw_dir).as_posix()
         data = path.read_bytes()
         hashes[name] = hashlib.sha256(data).hexdigest()
-        try:
-            recs = list(read_bytes(data, name))
-        except InputError as exc:
-            rejected.append(Rejected(exc.where, exc.problem))
-            continue
-        for rec in recs:
-            if isinstance(rec, Rejected):
-                rejected.append(rec)
+        for rec in read_records(data, name):
+            built = build_record(rec, name, sources, seen)
+            if isinstance(built, Rejected):
+                rejected.append(built)
                 continue
-            try:
-                article, sentences, removals = process_article(rec, sources.curated(name), sources.rule)
-            except Drop as exc:
-                rejected.append(Rejected(rec.source_file + (f":{rec.source_line}" if rec.source_line else ""), str(exc)))
-                continue
-            if article["article_id"] in seen:
-                rejected.append(Rejected(name, f"duplicate of {seen[article['article_id']]} (same bytes)"))
-                continue
-            seen[article["article_id"]] = name
-            _validate(article, sentences)
+            article, sentences, removals = built
             spills["articles"].add([article])
             spills["sentences"].add(sentences)
             for s in sentences:
                 leakage.add(s["split"], s["sentence_id"], s["text"])
             report.add_article(article, removals)
+    check_build(sources, hashes, rejected, report, opts)
+    split_names = labels.labels("split")
+    for config, spill in spills.items():
+        report.rows[config] = spill.write(tmp / "data" / config, split_names, {**meta, "config": config})
+    report.leakage = leakage.report()
+    write_metadata(raw_dir, tmp, report, hashes, sources, meta)
+    return report
+
+
+def check_build(sources: sourcesfile.Sources, hashes: dict[str, str], rejected: list[Rejected],
+                report: BuildReport, opts: BuildOptions) -> None:
+    """Stop the build (nothing written) on changed or missing raw files, rejects without --keep-going, no rows."""
     problems, notes = sourcesfile.check_hashes(sources, hashes, opts.allow_changed)
     report.notes.extend(notes)
     errors: list[NatoStanceError | str] = [*problems]
@@ -130,20 +157,20 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
     if not report.splits:
         raise NatoStanceError("build failed: no article could be built; nothing was written")
     report.rejected = rejected
-    split_names = labels.labels("split")
-    for config, spill in spills.items():
-        report.rows[config] = spill.write(tmp / "data" / config, split_names, {**meta, "config": config})
-    report.leakage = leakage.report()
+
+
+def write_metadata(raw_dir: Path, tmp: Path, report: BuildReport, hashes: dict[str, str],
+                   sources: sourcesfile.Sources, meta: dict[str, str]) -> None:
+    """Everything next to the Parquet files: raw copies, splits file, rejects, card, manifest (last)."""
     _copy_raw(raw_dir, tmp / "raw", hashes, sources)
     write_splits(tmp / "splits.json", report, sources.rule)
-    if rejected:
+    if report.rejected:
         report.write_rejects(tmp / "rejects.jsonl")
     write_card(tmp / "README.md", report)
     write_manifest(tmp, report, meta)
-    return report
 
 
-def _validate(article: dict, sentences: list[dict]) -> None:
+def validate_rows(article: dict, sentences: list[dict]) -> None:
     problems = [f"article {article['article_id']}: {e}" for e in records.row_errors("articles", article)]
     for s in sentences:
         problems += [f"sentence {s['sentence_id']}: {e}" for e in records.row_errors("sentences", s)]
