@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv
-	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev,annotation,eval]'
+	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev,annotation,eval,scale,ray]'
 	touch $@
 
 venv: $(STAMP)
