@@ -59,7 +59,7 @@ def executors(work: Path, opts: ScaleOptions) -> tuple[Any, Any]:
     if opts.executor == "slurm":
         from datatrove.executor import SlurmPipelineExecutor
 
-        from natostance.scale.steps import FinishStep
+        from natostance.scale.steps import FINISH_LOGS, FinishStep
 
         common = {"time": opts.slurm_time, "partition": opts.slurm_partition, "cpus_per_task": 1,
                   "mem_per_cpu_gb": opts.slurm_mem_per_cpu_gb, "env_command": opts.slurm_env_command,
@@ -68,7 +68,7 @@ def executors(work: Path, opts: ScaleOptions) -> tuple[Any, Any]:
         tasks = SlurmPipelineExecutor(pipeline(work), tasks=opts.tasks, workers=opts.workers,
                                       job_name="natostance-build", logging_dir=logs, **common)
         finish = SlurmPipelineExecutor([FinishStep(str(work))], tasks=1, job_name="natostance-finish",
-                                       logging_dir=str(work / "logs-finish"), depends=tasks, **common)
+                                       logging_dir=str(work / FINISH_LOGS), depends=tasks, **common)
         return tasks, finish
     raise NatoStanceError(f"unknown executor {opts.executor!r}; known: {', '.join(EXECUTORS)}")
 

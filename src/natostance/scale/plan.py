@@ -69,6 +69,12 @@ def completed(work: Path, tasks: int) -> list[int]:
     return [r for r in range(tasks) if (task_dir(work, r) / SUMMARY).is_file()]
 
 
-def remove(work: Path) -> None:
-    """After a finished build: the dataset folder has its own links to the shards."""
-    shutil.rmtree(work, ignore_errors=True)
+def remove(work: Path, keep: str | None = None) -> None:
+    """After a finished build: the dataset folder has its own links to the shards. ``keep``: a folder left
+    (the Slurm finish job's own logs, which datatrove writes after the step)."""
+    if keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+        return
+    for entry in work.iterdir():
+        if entry.name != keep:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()

@@ -26,6 +26,7 @@ from natostance.report import BuildReport
 from natostance.scale import plan as P
 from natostance.scale.inputs import file_records, shard
 
+FINISH_LOGS = "logs-finish"
 _BUCKET_BYTES = 32_000_000  # as the local builder: ~6,000 articles of 5 KB per bucket in memory at the end
 
 
@@ -157,6 +158,6 @@ class FinishStep(PipelineStep):
 
         report = finish(Path(self.work), {"executor": "slurm"})
         print(report.summary(), flush=True)
-        P.remove(Path(self.work))
+        P.remove(Path(self.work), keep=FINISH_LOGS)
         return
         yield
