@@ -63,25 +63,41 @@ def file_records(root: Path, name: str) -> tuple[str, Iterator[Item]]:
     return hashlib.sha256(data).hexdigest(), iter(read_records(data, name))
 
 
+def _parts(fh) -> Iterator[bytes]:
+    """Whole lines, about ``STREAM_BYTES`` at a time (plain ``read``: not every decompressor has ``readlines``)."""
+    rest = b""
+    while block := fh.read(STREAM_BYTES):
+        cut = (rest + block).rfind(b"\n") + 1
+        if cut:
+            yield (rest + block)[:cut]
+            rest = (rest + block)[cut:]
+        else:
+            rest += block
+    if rest:
+        yield rest
+
+
 def _streamed(root: Path, name: str) -> Iterator[Item]:
     """A (compressed or large) file: JSON lines in parts with true line numbers; any other format whole."""
     with _open(root, name) as fh:
-        lines = fh.readlines(STREAM_BYTES)
+        parts = _parts(fh)
+        part = next(parts, b"")
         try:
-            fmt = detect_format(decode(b"".join(lines), name), name) if lines else "plain"
+            fmt = detect_format(decode(part, name), name)
         except InputError:
             fmt = "error"  # read whole below, so the file is rejected exactly as the local builder rejects it
         if fmt != "jsonl":
-            yield from read_records(b"".join(lines) + fh.read(), name)
+            yield from read_records(part + b"".join(parts), name)
             return
         lineno = 1
-        while lines:
+        while part:
+            lines = part.count(b"\n")
             try:
-                yield from jsonl.read(decode(b"".join(lines), name), name, first_line=lineno)
+                yield from jsonl.read(decode(part, name), name, first_line=lineno)
             except InputError as exc:
-                yield Rejected(f"{exc.where}:{lineno}-{lineno + len(lines) - 1}", exc.problem)
-            lineno += len(lines)
-            lines = fh.readlines(STREAM_BYTES)
+                yield Rejected(f"{exc.where}:{lineno}-{lineno + lines}", exc.problem)
+            lineno += lines
+            part = next(parts, b"")
 
 
 def _warc_records(root: Path, name: str) -> Iterator[Item]:
