@@ -54,3 +54,19 @@ def test_killed_build_resumes_without_redoing_finished_tasks(corpus, local_build
     again = tmp_path / "fresh"
     assert subprocess.run(cli(corpus, again), capture_output=True).returncode == 0
     assert tree(out) == tree(again)  # a resumed build is byte for byte an uninterrupted one
+
+
+def test_failed_finish_leaves_no_output_and_a_rerun_with_keep_going_reuses_every_task(corpus, local_build, tmp_path):
+    import pytest
+
+    from natostance import scale
+    from natostance.builder import BuildOptions
+    from natostance.errors import ManyErrors
+
+    out = tmp_path / "out"
+    with pytest.raises(ManyErrors, match="file is empty"):
+        scale.build(corpus, out, BuildOptions(), scale.ScaleOptions(tasks=3, workers=2))
+    assert not out.exists() and len(P.completed(P.work_dir(out), 3)) == 3
+    report = scale.build(corpus, out, BuildOptions(keep_going=True), scale.ScaleOptions(tasks=3, workers=2))
+    assert report.engine["tasks_skipped"] == 3 and report.engine["tasks_run"] == 0
+    assert read_config(out, "sentences") == read_config(local_build, "sentences")

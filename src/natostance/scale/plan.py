@@ -39,21 +39,27 @@ def make_plan(root: Path, out_dir: Path, tasks: int, opts: BuildOptions) -> dict
     }
 
 
+def _task_inputs(plan: dict[str, Any]) -> tuple:
+    """What the tasks' files depend on (not --keep-going or --allow-changed: only the finish step reads those)."""
+    return plan["input"], plan["out"], plan["tasks"], plan["files"], plan["options"]["dataset_version"]
+
+
 def prepare(work: Path, plan: dict[str, Any]) -> bool:
-    """Write the plan into ``work``. Returns True when an identical plan was there (the job resumes)."""
+    """Write the plan into ``work``. Returns True when the tasks' inputs are unchanged (the job resumes)."""
     path = work / PLAN
+    resume = False
     if path.is_file():
         try:
-            if json.loads(path.read_text(encoding="utf-8")) == plan:
-                return True
-        except json.JSONDecodeError:
+            resume = _task_inputs(json.loads(path.read_text(encoding="utf-8"))) == _task_inputs(plan)
+        except (json.JSONDecodeError, KeyError):
             pass
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    if not resume:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
     tmp = work / (PLAN + ".tmp")
     tmp.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
-    return False
+    return resume
 
 
 def load(work: Path) -> dict[str, Any]:
