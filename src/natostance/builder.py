@@ -17,7 +17,7 @@ from pathlib import Path
 from natostance import _version, labels, records, sourcesfile
 from natostance.card import write_card
 from natostance.croissant import CROISSANT, write_croissant
-from natostance.document import Rejected
+from natostance.document import RawArticle, Rejected
 from natostance.errors import InputError, ManyErrors, NatoStanceError
 from natostance.goldconfigs import AnnotationInputs, build_rows
 from natostance.leakage import LeakageCheck
@@ -92,16 +92,42 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
     return report
 
 
-def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfile.Sources, opts: BuildOptions) -> BuildReport:
+def dataset_meta(opts: BuildOptions) -> dict[str, str]:
+    """Key-value metadata of every Parquet file (sorted when written)."""
     meta = {"dataset_name": "nato-stance", "dataset_version": opts.dataset_version,
             "schema_version": _version.SCHEMA_VERSION, "labels_version": labels.labels_version(),
             "text_free": str(opts.text_free).lower()}
     if opts.dataset_date:
         meta["dataset_date"] = opts.dataset_date
-    buckets = _buckets(files)
-    spills = {c: SortedSpill(c, tmp, records.arrow_schema(c), buckets) for c in ("articles", "sentences")}
-    report = BuildReport(dataset_version=opts.dataset_version, text_free=opts.text_free)
-    leakage, seen, hashes, rejected = LeakageCheck(), {}, {}, []
+    return meta
+
+
+def read_records(data: bytes, name: str) -> list[RawArticle | Rejected]:
+    """One raw file's records; a file that cannot be read at all becomes a single ``Rejected``."""
+    try:
+        return list(read_bytes(data, name))
+    except InputError as exc:
+        return [Rejected(exc.where, exc.problem)]
+
+
+def build_record(rec: RawArticle | Rejected, name: str, sources: sourcesfile.Sources,
+                 seen: dict[str, str]) -> tuple[dict, list[dict], dict[str, int]] | Rejected:
+    """The per-record step every engine runs: process, drop with reason, reject duplicates, validate."""
+    if isinstance(rec, Rejected):
+        return rec
+    try:
+        article, sentences, removals = process_article(rec, sources.curated(name), sources.rule)
+    except Drop as exc:
+        return Rejected(rec.source_file + (f":{rec.source_line}" if rec.source_line else ""), str(exc))
+    if article["article_id"] in seen:
+        return Rejected(name, f"duplicate of {seen[article['article_id']]} (same bytes)")
+    seen[article["article_id"]] = name
+    validate_rows(article, sentences)
+    return article, sentences, removals
+
+
+def annotation_inputs(raw_dir: Path, sources: sourcesfile.Sources, opts: BuildOptions,
+                      report: BuildReport) -> AnnotationInputs | None:
     base = Path(opts.annotations_base) if opts.annotations_base else raw_dir
     ann = AnnotationInputs.resolve(base, sources.annotations) if opts.annotations else None
     if sources.annotations and ann is None:
@@ -109,30 +135,26 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
             raise InputError(sourcesfile.SOURCES_FILE, f"annotations named here not found at {sources.annotations.get('gold')} "
                              "(relative to the raw folder); build with --no-annotations for the text configs only")
         report.notes.append("built without annotations (--no-annotations): no stance, claims or annotations configs")
+    return ann
+
+
+def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfile.Sources, opts: BuildOptions) -> BuildReport:
+    meta = dataset_meta(opts)
+    spills = {c: SortedSpill(c, tmp, records.arrow_schema(c), _buckets(files)) for c in ("articles", "sentences")}
+    report = BuildReport(dataset_version=opts.dataset_version, text_free=opts.text_free)
+    leakage, seen, hashes, rejected = LeakageCheck(), {}, {}, []
+    ann = annotation_inputs(raw_dir, sources, opts, report)
     texts, splits_of, sentence_ids = {}, {}, set()
     for path in _progress(files, opts.progress):
         name = path.relative_to(raw_dir).as_posix()
         data = path.read_bytes()
         hashes[name] = hashlib.sha256(data).hexdigest()
-        try:
-            recs = list(read_bytes(data, name))
-        except InputError as exc:
-            rejected.append(Rejected(exc.where, exc.problem))
-            continue
-        for rec in recs:
-            if isinstance(rec, Rejected):
-                rejected.append(rec)
+        for rec in read_records(data, name):
+            built = build_record(rec, name, sources, seen)
+            if isinstance(built, Rejected):
+                rejected.append(built)
                 continue
-            try:
-                article, sentences, removals = process_article(rec, sources.curated(name), sources.rule)
-            except Drop as exc:
-                rejected.append(Rejected(rec.source_file + (f":{rec.source_line}" if rec.source_line else ""), str(exc)))
-                continue
-            if article["article_id"] in seen:
-                rejected.append(Rejected(name, f"duplicate of {seen[article['article_id']]} (same bytes)"))
-                continue
-            seen[article["article_id"]] = name
-            _validate(article, sentences)
+            article, sentences, removals = built
             for s in sentences:
                 leakage.add(s["split"], s["sentence_id"], s["text"])
             if ann and article["article_id"] in ann.articles:
@@ -145,6 +167,27 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
             spills["articles"].add([article])
             spills["sentences"].add(sentences)
             report.add_article(article, removals)
+    check_build(sources, hashes, rejected, report, opts)
+    if ann:
+        for config, rows in build_rows(ann, texts, splits_of, sentence_ids).items():
+            if opts.text_free and config != "stance":
+                rows = [{**r, "text": None} for r in rows]
+            bad = [f"{config} row {i}: {e}" for i, row in enumerate(rows) for e in records.row_errors(config, row)]
+            if bad:
+                raise ManyErrors(bad, f"build failed: {config} rows break their schema")
+            spills[config] = SortedSpill(config, tmp, records.arrow_schema(config))
+            spills[config].add(rows)
+    split_names = labels.labels("split")
+    for config, spill in spills.items():
+        report.rows[config] = spill.write(tmp / "data" / config, split_names, {**meta, "config": config})
+    report.leakage = leakage.report()
+    write_metadata(raw_dir, tmp, report, hashes, sources, meta, opts)
+    return report
+
+
+def check_build(sources: sourcesfile.Sources, hashes: dict[str, str], rejected: list[Rejected],
+                report: BuildReport, opts: BuildOptions) -> None:
+    """Stop the build (nothing written) on changed or missing raw files, rejects without --keep-going, no rows."""
     problems, notes = sourcesfile.check_hashes(sources, hashes, opts.allow_changed)
     report.notes.extend(notes)
     errors: list[NatoStanceError | str] = [*problems]
@@ -155,31 +198,24 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
     if not report.splits:
         raise NatoStanceError("build failed: no article could be built; nothing was written")
     report.rejected = rejected
-    split_names = labels.labels("split")
-    if ann:
-        for config, rows in build_rows(ann, texts, splits_of, sentence_ids).items():
-            if opts.text_free and config != "stance":
-                rows = [{**r, "text": None} for r in rows]
-            bad = [f"{config} row {i}: {e}" for i, row in enumerate(rows) for e in records.row_errors(config, row)]
-            if bad:
-                raise ManyErrors(bad, f"build failed: {config} rows break their schema")
-            spills[config] = SortedSpill(config, tmp, records.arrow_schema(config))
-            spills[config].add(rows)
-    for config, spill in spills.items():
-        report.rows[config] = spill.write(tmp / "data" / config, split_names, {**meta, "config": config})
+
+
+def write_metadata(raw_dir: Path, tmp: Path, report: BuildReport, hashes: dict[str, str],
+                   sources: sourcesfile.Sources, meta: dict[str, str], opts: BuildOptions | None = None) -> None:
+    """Everything next to the Parquet files: shape, raw copies, splits file, rejects, card, Croissant, manifest."""
+    opts = opts or BuildOptions(dataset_version=meta["dataset_version"], text_free=meta.get("text_free") == "true",
+                                dataset_date=meta.get("dataset_date"))
     if "stance" in report.rows and not opts.text_free:
         _write_shape(tmp, opts.dataset_version)
-    report.leakage = leakage.report()
     _copy_raw(raw_dir, tmp / "raw", {} if opts.text_free else hashes, sources, hashes)
     write_splits(tmp / "splits.json", report, sources.rule)
-    if rejected:
+    if report.rejected:
         report.write_rejects(tmp / "rejects.jsonl")
     write_card(tmp / "README.md", report)
     dates = sorted(a["split_date"] for a in report.articles if a["split_date"])
     write_croissant(tmp / CROISSANT, opts.dataset_version, list(report.rows),
                     (dates[0], dates[-1]) if dates else None, opts.text_free, opts.dataset_date)
     write_manifest(tmp, report, meta, hashes)
-    return report
 
 
 def _write_shape(root: Path, version: str) -> None:
@@ -192,7 +228,7 @@ def _write_shape(root: Path, version: str) -> None:
     write_shape(replace(shape_from_gold(load_gold(root)), dataset_version=version), root / "shape.json")
 
 
-def _validate(article: dict, sentences: list[dict]) -> None:
+def validate_rows(article: dict, sentences: list[dict]) -> None:
     problems = [f"article {article['article_id']}: {e}" for e in records.row_errors("articles", article)]
     for s in sentences:
         problems += [f"sentence {s['sentence_id']}: {e}" for e in records.row_errors("sentences", s)]

@@ -25,18 +25,38 @@ def register(cli: click.Group) -> None:
     @click.option("--no-annotations", is_flag=True,
                   help="Build the text configs only, even if sources.yaml names annotation files.")
     @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+    @click.option("--engine", type=click.Choice(["local", "datatrove"]), default="local", show_default=True,
+                  help="local: the dependency-free builder; datatrove: sharded, resumable (extra 'scale').")
+    @click.option("--executor", type=click.Choice(["local", "slurm", "ray"]), default="local", show_default=True,
+                  help="datatrove executor: local processes, a Slurm job array, or a running Ray cluster.")
+    @click.option("--tasks", type=int, default=4, show_default=True, help="datatrove tasks (one shard per task).")
+    @click.option("--workers", type=int, default=2, show_default=True, help="datatrove tasks run at once.")
+    @click.option("--slurm-partition", default="cpu", show_default=True)
+    @click.option("--slurm-time", default="10:00:00", show_default=True)
     def build_cmd(raw_dir, out_dir, dataset_version, allow_changed, keep_going, progress, text_free, no_annotations,
-                  as_json):
+                  as_json, engine, executor, tasks, workers, slurm_partition, slurm_time):
         """Build the dataset from a folder of raw articles (any of the supported formats).
 
         Example: natostance build dataset/raw --out dataset
+
+        At scale (JSON-lines dumps, .gz/.zst, WARC files; resumable: rerun the same command):
+        natostance build crawl/ --out dataset --engine datatrove --tasks 64 --workers 16
         """
         from natostance.builder import BuildOptions, build
 
         progress = sys.stderr.isatty() if progress is None else progress
         opts = BuildOptions(dataset_version=dataset_version, allow_changed=allow_changed, keep_going=keep_going,
                             progress=progress, annotations=not no_annotations, text_free=text_free)
-        report = build(raw_dir, out_dir, opts)
+        if engine == "datatrove":
+            from natostance import scale
+
+            so = scale.ScaleOptions(executor, tasks, workers, slurm_partition, slurm_time)
+            report = scale.build(raw_dir, out_dir, opts, so)
+            if report is None:
+                click.echo(f"submitted {tasks} Slurm task(s) and the finish job; {out_dir} appears when they end")
+                return
+        else:
+            report = build(raw_dir, out_dir, opts)
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if as_json else report.summary())
 
     @cli.command("validate")

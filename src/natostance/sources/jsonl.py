@@ -40,8 +40,9 @@ def _problem(rec: object) -> str | None:
     return None
 
 
-def read(text: str, where: str) -> Iterator[RawArticle | Rejected]:
-    for lineno, line in enumerate(text.split("\n"), start=1):
+def read(text: str, where: str, first_line: int = 1) -> Iterator[RawArticle | Rejected]:
+    """Records of ``text``; ``first_line`` is the line number of its first line (when a dump is read in parts)."""
+    for lineno, line in enumerate(text.split("\n"), start=first_line):
         if not line.strip():
             continue
         here = f"{where}:{lineno}"

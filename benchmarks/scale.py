@@ -1,0 +1,150 @@
+"""Scale-out throughput: the local builder against datatrove's local executor with 1 and 2 workers.
+
+    python benchmarks/scale.py [--sizes 10000 100000] [--tasks 8]
+
+Generates synthetic corpora (seed paragraphs recombined, every raw format, a share of HTML pages), then
+runs each job in a fresh process and watches its whole process tree through /proc: wall time, CPU time of
+every process, peak RSS (largest process, and all processes together). Prints articles/s, articles per
+CPU-second, per-core efficiency (throughput per worker over the local builder's single-core throughput),
+datatrove's overhead over the local builder, the 1→2 worker speed-up and peak memory against corpus size.
+Writes benchmarks/out/scale.json. Wall times on a shared machine are noisy: run it when the machine is idle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+TICK, PAGE = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
+
+
+def _stat(pid: str) -> tuple[int, float, int] | None:
+    """(parent pid, CPU seconds, RSS bytes) of one process, or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK, int(fields[21]) * PAGE
+
+
+def watch(cmd: list[str]) -> dict:
+    """Run ``cmd``; sample its process tree every 0.1 s. CPU counts each process's own time once."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    cpu: dict[str, float] = {}
+    peak_total = peak_one = 0
+    while proc.poll() is None:
+        stats = {p: s for p in os.listdir("/proc") if p.isdigit() and (s := _stat(p))}
+        tree, grew = {str(proc.pid)}, True
+        while grew:
+            kids = {p for p, s in stats.items() if str(s[0]) in tree} - tree
+            tree |= kids
+            grew = bool(kids)
+        live = [stats[p] for p in tree if p in stats]
+        for p in tree & set(stats):
+            cpu[p] = stats[p][1]
+        peak_total = max(peak_total, sum(s[2] for s in live))
+        peak_one = max(peak_one, max((s[2] for s in live), default=0))
+        time.sleep(0.1)
+    wall = time.perf_counter() - t0
+    out = proc.stdout.read()
+    if proc.returncode:
+        raise SystemExit(f"{cmd} failed ({proc.returncode})")
+    return {"articles": json.loads(out.strip().splitlines()[-1])["articles"], "wall_s": wall,
+            "cpu_s": sum(cpu.values()), "processes": len(cpu),
+            "peak_rss_mb": peak_one / 2**20, "peak_rss_tree_mb": peak_total / 2**20}
+
+
+def job(kind: str, raw: str, out: str, workers: int, tasks: int) -> None:
+    """One build in this (fresh) process; prints the number of articles built."""
+    from natostance.builder import BuildOptions, build
+
+    if kind == "local":
+        report = build(raw, out, BuildOptions())
+    else:
+        from natostance import scale
+
+        report = scale.build(raw, out, BuildOptions(), scale.ScaleOptions(tasks=tasks, workers=workers))
+    print(json.dumps({"articles": sum(report.rows["articles"].values())}))
+
+
+def run(kind: str, raw: Path, out: Path, workers: int, tasks: int) -> dict:
+    result = watch([sys.executable, __file__, "--job", kind, str(raw), str(out), str(workers), str(tasks)])
+    shutil.rmtree(out, ignore_errors=True)
+    result["articles_per_s"] = result["articles"] / result["wall_s"]
+    result["articles_per_cpu_s"] = result["articles"] / result["cpu_s"]
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--tasks", type=int, default=8)
+    ap.add_argument("--out", type=Path, default=HERE / "out" / "scale.json")
+    ap.add_argument("--job", nargs=5, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.job:
+        kind, raw, out, workers, tasks = args.job
+        return job(kind, raw, out, int(workers), int(tasks))
+    from synth import make_corpus
+
+    results: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+                     "load_average_at_start": os.getloadavg(), "tasks": args.tasks, "runs": {}, "corpus": {}}
+    tmp = Path(tempfile.mkdtemp(prefix="natostance-scale-"))
+    try:
+        for n in args.sizes:
+            raw = tmp / f"raw-{n}"
+            results["corpus"][str(n)] = make_corpus(raw, n)
+            runs = results["runs"][str(n)] = {}
+            runs["local"] = run("local", raw, tmp / "out", 1, args.tasks)
+            for w in (1, 2):
+                runs[f"datatrove-{w}w"] = run("datatrove", raw, tmp / "out", w, args.tasks)
+            shutil.rmtree(raw)
+            print_size(n, runs)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    results["load_average_at_end"] = os.getloadavg()
+    results["summary"] = summarise(results["runs"])
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results["summary"], indent=2))
+
+
+def summarise(runs: dict) -> dict:
+    out = {}
+    for n, r in runs.items():
+        loc, one, two = r["local"], r["datatrove-1w"], r["datatrove-2w"]
+        out[n] = {
+            "datatrove_1w_overhead_wall": one["wall_s"] / loc["wall_s"] - 1,
+            "datatrove_1w_overhead_cpu": one["cpu_s"] / loc["cpu_s"] - 1,
+            "speedup_1_to_2_workers": one["wall_s"] / two["wall_s"],
+            "per_core_efficiency_2w": two["articles_per_s"] / 2 / loc["articles_per_s"],
+            "cpu_hours_per_1e8_articles": 1e8 / two["articles_per_cpu_s"] / 3600,
+        }
+    sizes = sorted(runs, key=int)
+    if len(sizes) > 1:
+        small, big = runs[sizes[0]], runs[sizes[-1]]
+        out["peak_rss_growth"] = {k: big[k]["peak_rss_mb"] / small[k]["peak_rss_mb"] for k in big}
+    return out
+
+
+def print_size(n: int, runs: dict) -> None:
+    print(f"{'job @ ' + str(n):<22}{'wall s':>8}{'cpu s':>8}{'art/s':>8}{'art/cpu-s':>10}{'peak MB':>9}{'tree MB':>9}")
+    for kind, x in runs.items():
+        print(f"{kind:<22}{x['wall_s']:>8.1f}{x['cpu_s']:>8.1f}{x['articles_per_s']:>8.0f}"
+              f"{x['articles_per_cpu_s']:>10.0f}{x['peak_rss_mb']:>9.0f}{x['peak_rss_tree_mb']:>9.0f}")
+
+
+if __name__ == "__main__":
+    main()
