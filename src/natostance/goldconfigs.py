@@ -7,12 +7,12 @@ give its text, stops the build with the unit named — an annotation is never si
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from natostance.errors import InputError, ManyErrors
+from natostance.annotate.records import read_jsonl
+from natostance.errors import ManyErrors
 
 UNIT_TYPE = {"sentences": "sentence", "articles": "article"}
 
@@ -41,16 +41,7 @@ class AnnotationInputs:
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
-    if not path.is_file():
-        return []
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}", f"not JSON ({exc.msg})") from None
-    return out
+    return read_jsonl(path) if path.is_file() else []
 
 
 def build_rows(inputs: AnnotationInputs, texts: dict[str, str], splits: dict[str, str],
