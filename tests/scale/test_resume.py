@@ -46,7 +46,10 @@ def test_killed_build_resumes_without_redoing_finished_tasks(corpus, local_build
     engine = json.loads(res.stdout)["engine"]
     assert engine["tasks_skipped"] == len(done) and engine["tasks_run"] == TASKS - len(done)
     linked = {p.stat().st_ino for p in (out / "data").rglob("*.parquet")}
-    assert all(ino in linked for files in inodes.values() for ino in files.values())  # not rewritten
+    # finished tasks' files are linked, not rewritten; the one exception is the task that read the corpus' later
+    # byte-for-byte copy of an article, whose rows are rewritten without that duplicate (finish._drop_rows)
+    kept = [all(ino in linked for ino in files.values()) for files in inodes.values()]
+    assert sum(kept) >= len(kept) - 1, kept
     for config in ("articles", "sentences"):
         assert read_config(out, config) == read_config(local_build, config)
     validate(out)
