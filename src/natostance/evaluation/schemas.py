@@ -85,28 +85,13 @@ def _allowed_fields(schema: dict, instance: dict) -> set[str]:
     return allowed
 
 
-@lru_cache(maxsize=None)
 def fast_validator(schema_id: str):
-    """A compiled Rust validator (``jsonschema_rs``) for the common case, a valid row: ~100x faster than the
-    pure-Python one, which only runs on rows that fail, to word their errors. None when not installed."""
-    try:
-        import jsonschema_rs
-    except ImportError:
-        return None
-    resources = [(uri, registry().contents(uri)) for uri in _ids()]
-    return jsonschema_rs.validator_for(
-        registry().contents(schema_id), registry=jsonschema_rs.Registry(resources), validate_formats=True
-    )
+    """The compiled Rust validator (``jsonschema_rs``, shared with the builder: ``records.ref_validator``) for
+    the common case, a valid row; the pure-Python one only runs on rows that fail, to word their errors."""
+    from natostance.records import ref_validator
 
+    return ref_validator(schema_id)
 
-@lru_cache(maxsize=None)
-def _ids() -> tuple[str, ...]:
-    ids = []
-    for path in sorted(schema_dir().glob("*.json")):
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        if "$id" in doc:
-            ids.append(doc["$id"])
-    return tuple(ids)
 
 
 def problems(schema_id: str, instance: Any) -> list[str]:
