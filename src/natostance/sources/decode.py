@@ -31,7 +31,7 @@ def decode(data: bytes, where: str) -> str:
         raise InputError(where, f"not UTF-8: byte 0x{bad} at offset {exc.start}{hint}") from None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    controls = len(_CONTROL.findall(text))
+    controls = len(_CONTROL.findall(text)) if _CONTROL.search(text) else 0
     if controls > max(8, len(text) // 100):
         raise InputError(where, f"binary file ({controls} control characters; expected text)")
     return text
