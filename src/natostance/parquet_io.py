@@ -51,8 +51,11 @@ def shard_name(split: str, index: int = 0, total: int = 1) -> str:
 class SortedSpill:
     """Collect rows of one config in any order; write one Parquet file per split, sorted by key."""
 
-    def __init__(self, config: str, tmp: Path, schema: pa.Schema, buckets: int = 1, flush_rows: int = 50_000):
-        self.config, self.schema, self.buckets, self.flush_rows = config, schema, buckets, flush_rows
+    def __init__(self, config: str, tmp: Path, schema: pa.Schema, buckets: int = 1, flush_rows: int | None = None):
+        # rows held in memory before they go to disk: few for configs whose rows carry a whole article's text
+        large = any(pa.types.is_large_string(f.type) for f in schema)
+        self.config, self.schema, self.buckets = config, schema, buckets
+        self.flush_rows = flush_rows or (2_000 if large else 50_000)
         self.key = records.key(config)
         self.dir = tmp / f"spill-{config}"
         self.dir.mkdir(parents=True)
