@@ -36,3 +36,22 @@ def test_predictions_attach_as_choices_and_unknown_units_are_refused(rows):
     assert pred["model_version"] == "m1" and pred["result"][0]["value"] == {"choices": ["favor"]}
     with pytest.raises(InputError, match="not in the dataset.*'nope'"):
         T.attach_predictions("sentences", tasks, {"nope": {"labels": {}, "model_version": "m"}}, "p.jsonl")
+
+
+def test_benchmark_submissions_are_read_as_pre_annotations(tmp_path):
+    import json
+
+    from natostance.annotate.push import load_predictions, prediction_kinds
+
+    sub = tmp_path / "tfidf.jsonl"
+    rows = [{"task": "sentence_stance", "unit_id": "s1", "target": "nato", "label": "against", "holder": "author"},
+            {"task": "sentence_stance", "unit_id": "s1", "target": "russia", "label": "none"},
+            {"task": "article_stance", "unit_id": "a1", "target": "nato", "label": "favor"},
+            {"task": "claim_detection", "unit_id": "s1", "checkworthy": True, "score": 0.9}]
+    sub.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (tmp_path / "tfidf.meta.json").write_text(json.dumps({"system": "tf-idf + logistic regression"}))
+    assert prediction_kinds(sub) == {"sentences", "articles"}
+    assert load_predictions(sub, "sentences") == {
+        "s1": {"labels": {"nato": "against", "russia": "none"}, "model_version": "tf-idf + logistic regression"}}
+    assert load_predictions(sub, "articles", model_version="v2") == {
+        "a1": {"labels": {"nato": "favor"}, "model_version": "v2"}}

@@ -8,6 +8,8 @@ error says how far it got, and the next push resumes from what the server actual
 
 from __future__ import annotations
 
+import json
+
 import difflib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -85,22 +87,48 @@ def ensure_project(client, round_name: str, kind: str, *, overlap: int | None = 
     return client.project(project["id"])
 
 
+TASK_KIND = {"sentence_stance": "sentences", "article_stance": "articles"}  # benchmark submission tasks
+
+
+def _stance_rows(path: Path, kind: str):
+    """(line, row) of a predictions file for one project kind. Two forms: the campaign's own lines (unit id
+    field, ``target``, ``label``) and benchmark submissions (``task``, ``unit_id``: schemas/submission.schema.json),
+    whose rows of other tasks are skipped."""
+    key = T.unit_key(kind)
+    for lineno, row in enumerate(read_jsonl(path), 1):
+        if "task" in row:
+            if TASK_KIND.get(row["task"]) != kind:
+                continue
+            row = {**row, key: row.get("unit_id")}
+        yield lineno, row
+
+
+def _default_version(path: Path) -> str:
+    meta = path.with_name(path.stem + ".meta.json")  # a benchmark submission's metadata, if it has one
+    if meta.is_file():
+        system = json.loads(meta.read_text(encoding="utf-8")).get("system")
+        if isinstance(system, str) and system:
+            return system
+    return path.stem
+
+
 def load_predictions(path: str | Path, kind: str, model_version: str | None = None) -> dict[str, dict]:
-    """A submission file (JSONL: unit id, ``target``, ``label``, optional ``score``) -> per-unit predictions."""
+    """A predictions file (see ``_stance_rows``; optional ``score``) -> per-unit predictions for one kind."""
     key, path = T.unit_key(kind), Path(path)
     targets, stances = set(L.labels("target")), set(L.labels("stance"))
     out: dict[str, dict[str, Any]] = {}
     scores: dict[str, list[float]] = defaultdict(list)
-    for lineno, row in enumerate(read_jsonl(path), 1):
+    default_version = model_version or _default_version(path)
+    for lineno, row in _stance_rows(path, kind):
         where = f"{path}:{lineno}"
-        if key not in row:
-            raise InputError(where, f"expected a {key!r} field, found keys {sorted(row)}")
+        if not row.get(key):
+            raise InputError(where, f"expected a {key!r} (or task + unit_id) field, found keys {sorted(row)}")
         if row.get("target") not in targets:
             raise InputError(where, f"target {row.get('target')!r}; expected one of {sorted(targets)}")
         if row.get("label") not in stances:
             raise InputError(where, f"label {row.get('label')!r}; expected one of {sorted(stances)}")
-        unit = out.setdefault(row[key], {"labels": {}, "model_version":
-                                         model_version or row.get("model_version") or path.stem})
+        unit = out.setdefault(row[key], {"labels": {}, "model_version": model_version or row.get("model_version")
+                                         or default_version})
         unit["labels"][row["target"]] = row["label"]
         if isinstance(row.get("score"), (int, float)):
             scores[row[key]].append(float(row["score"]))
@@ -109,14 +137,16 @@ def load_predictions(path: str | Path, kind: str, model_version: str | None = No
     return out
 
 
-def prediction_kind(path: str | Path) -> str:
-    """Which project kind a submission file predicts for, from the unit-id field of its first line."""
+def prediction_kinds(path: str | Path) -> set[str]:
+    """Which project kinds a predictions file has stance predictions for."""
     rows = read_jsonl(path)
-    for kind in C.KINDS:
-        if rows and T.unit_key(kind) in rows[0]:
-            return kind
-    raise InputError(str(path), "expected lines with a 'sentence_id' or 'article_id' field, found "
-                     + (f"keys {sorted(rows[0])}" if rows else "an empty file"))
+    kinds = {TASK_KIND[r["task"]] for r in rows if r.get("task") in TASK_KIND}
+    kinds |= {kind for kind in C.KINDS if rows and T.unit_key(kind) in rows[0]}
+    if not kinds:
+        raise InputError(str(path), "expected stance predictions: lines with 'sentence_id'/'article_id', or benchmark "
+                         "rows of task sentence_stance/article_stance; found "
+                         + (f"keys {sorted(rows[0])}" if rows else "an empty file"))
+    return kinds
 
 
 def push_tasks(client, project_id: int, kind: str, tasks: Sequence[dict], batch_size: int = 1000) -> PushResult:
@@ -163,8 +193,8 @@ def push(dataset: str | Path | Mapping[str, list[dict]] = "dataset", *, round_na
     """Push a round: ``dataset`` is the dataset folder (read with ``read_config``) or ``{kind: rows}``."""
     from natostance.annotate.client import Client
 
-    if predictions and prediction_kind(predictions) not in kinds:
-        raise InputError(str(predictions), f"predicts {prediction_kind(predictions)}, which this push "
+    if predictions and not prediction_kinds(predictions) & set(kinds):
+        raise InputError(str(predictions), f"predicts {', '.join(sorted(prediction_kinds(predictions)))}, which this push "
                          f"does not include (kinds: {', '.join(kinds)})")
     client = client or Client()
     results = []
@@ -176,7 +206,7 @@ def push(dataset: str | Path | Mapping[str, list[dict]] = "dataset", *, round_na
         tasks = T.sentence_tasks(rows) if kind == "sentences" else T.article_tasks(rows)
         project = ensure_project(client, round_name, kind, overlap=overlap, update_config=update_config)
         preds = {}
-        if predictions and prediction_kind(predictions) == kind:
+        if predictions and kind in prediction_kinds(predictions):
             preds = load_predictions(predictions, kind, model_version)
             T.attach_predictions(kind, tasks, preds, where=str(predictions))
         results.append(push_tasks(client, project["id"], kind, tasks, batch_size))
