@@ -9,8 +9,6 @@ a failed build leaves the previous dataset untouched. Bad files are all listed a
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from natostance.parquet_io import SortedSpill
 from natostance.process import Drop, process_article
 from natostance.report import BuildReport
 from natostance.sources import read_bytes
-from natostance.swap import replace_dir
+from natostance.swap import link_or_copy, staging
 
 OWNED = ("data/articles", "data/sentences", "raw", "README.md", CROISSANT, "manifest.json", "splits.json", "rejects.jsonl")
 ANNOTATION_OWNED = (*(f"data/{c}" for c in records.ANNOTATION_CONFIGS), "shape.json")
@@ -78,16 +76,8 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
     files = raw_files(raw_dir)
     if not files:
         raise InputError(str(raw_dir), "no article files found")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
+    with staging(out_dir, OWNED + ANNOTATION_OWNED) as tmp:
         report = _build_into(raw_dir, tmp, files, sources, opts)
-        replace_dir(tmp, out_dir, owned=OWNED + ANNOTATION_OWNED)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     report.out_dir = str(out_dir)
     return report
 
@@ -249,8 +239,5 @@ def _copy_raw(raw_dir: Path, dest: Path, hashes: dict[str, str], sources: source
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        try:
-            os.link(raw_dir / name, target)
-        except OSError:
-            shutil.copyfile(raw_dir / name, target)
+        link_or_copy(raw_dir / name, target)
     (dest / sourcesfile.SOURCES_FILE).write_text(sourcesfile.render(sources, all_hashes), encoding="utf-8")

@@ -4,7 +4,33 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+
+def link_or_copy(src: Path, target: Path) -> None:
+    """Put ``src``'s bytes at ``target``: a hard link where the file system allows, else a copy."""
+    try:
+        os.link(src, target)
+    except OSError:
+        shutil.copyfile(src, target)
+
+
+@contextmanager
+def staging(out_dir: Path, owned: tuple[str, ...]) -> Iterator[Path]:
+    """A fresh temporary folder beside ``out_dir`` to build into. When the block ends normally it replaces
+    ``out_dir`` (``replace_dir``); on any failure or interrupt it is removed and ``out_dir`` is untouched."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        yield tmp
+        replace_dir(tmp, out_dir, owned)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def replace_dir(new: Path, target: Path, owned: tuple[str, ...]) -> None:

@@ -10,8 +10,6 @@ and writes raw copies, splits file, card and manifest with the builder's own fun
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from natostance import labels, records, sourcesfile
+from natostance import labels, sourcesfile
 from natostance.builder import ANNOTATION_OWNED, OWNED, check_build, dataset_meta, write_metadata
 from natostance.document import Rejected
 from natostance.errors import NatoStanceError
@@ -30,7 +28,7 @@ from natostance.leakage import LeakageCheck, stable_fingerprint
 from natostance.parquet_io import WRITE_OPTIONS, _row_group_rows, shard_name
 from natostance.report import BuildReport
 from natostance.scale import plan as P
-from natostance.swap import replace_dir
+from natostance.swap import link_or_copy, staging
 
 
 @dataclass
@@ -93,18 +91,11 @@ def finish(work: Path, engine: dict[str, Any] | None = None) -> ScaleReport:
     report.steps = {**steps, "dropped": dict(sorted(steps["dropped"].items()))}
     for rank, ids in sorted(dups.items()):
         _drop_rows(P.task_dir(work, rank), ids)
-    tmp = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
+    with staging(out_dir, OWNED + ANNOTATION_OWNED) as tmp:
         for config in ("articles", "sentences"):  # the annotation configs are the local engine's
             report.rows[config] = _link_shards(work, tasks, config, tmp / "data" / config)
         report.leakage = leakage.report()
         write_metadata(root, tmp, report, hashes, sources, dataset_meta(opts))
-        replace_dir(tmp, out_dir, owned=OWNED + ANNOTATION_OWNED)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     report.out_dir = str(out_dir)
     return report
 
@@ -117,10 +108,7 @@ def _link_shards(work: Path, tasks: int, config: str, dest: Path) -> dict[str, i
         for i, src in enumerate(found):
             target = dest / shard_name(split, i, len(found))
             target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(src, target)
-            except OSError:
-                shutil.copyfile(src, target)
+            link_or_copy(src, target)
             rows[split] = rows.get(split, 0) + pq.read_metadata(target).num_rows
     return rows
 
