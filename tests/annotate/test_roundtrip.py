@@ -71,7 +71,7 @@ def test_full_round_trip(client, rows, tmp_path):
         assert texts[s.unit_id][s.start:s.end] == s.text
     crlf = [s for s in result.claims if "\r\n\r\n" in s.text]
     assert len(crlf) == 1 and crlf[0].speaker is None and crlf[0].claim_type == "statement"
-    emoji = spans[(f"ann1-rt@example.com", "a-0001", texts["a-0001"].index("Russia"))]
+    emoji = spans[("ann1-rt@example.com", "a-0001", texts["a-0001"].index("Russia"))]
     assert emoji.text == "Russia 🇷🇺 had massed 100,000 troops" and emoji.speaker == "NATO"
     assert any(r.lead_time == 12.5 for r in result.claims)
     # the saved export converts to the same records again

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dataset_copies import strip_annotations, tree
 from natostance import builder as build_module
 from natostance.builder import BuildOptions, build
 from natostance.errors import InputError, ManyErrors
@@ -16,20 +17,6 @@ from natostance.validation import validate
 
 REPO = Path(__file__).resolve().parents[2]
 DATASET = REPO / "dataset"
-
-
-def tree(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def strip_annotations(raw: Path) -> None:
-    """Make a copied raw folder a plain folder of articles: its sources file names no campaign files."""
-    sources = raw / "sources.yaml"
-    text = sources.read_text(encoding="utf-8")
-    start = text.index("annotations:")
-    end = text.index("defaults:")
-    sources.write_text(text[:start] + text[end:], encoding="utf-8")
 
 
 @pytest.fixture

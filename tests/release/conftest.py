@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from natostance.builder import build
+from dataset_copies import plain_dataset
 
 REPO = Path(__file__).resolve().parents[2]
 DATASET = REPO / "dataset"
@@ -16,17 +16,6 @@ DATASET = REPO / "dataset"
 
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
-
-
-def plain_dataset(dest: Path) -> Path:
-    """A copy of this dataset without the annotation campaign (its files stay in this repository): the
-    sources file names no campaign files and the copy is rebuilt with the text configs only."""
-    shutil.copytree(DATASET, dest)
-    sources = dest / "raw" / "sources.yaml"
-    text = sources.read_text(encoding="utf-8")
-    sources.write_text(text[:text.index("annotations:")] + text[text.index("defaults:"):], encoding="utf-8")
-    build(dest / "raw", dest)
-    return dest
 
 
 @pytest.fixture

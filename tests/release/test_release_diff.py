@@ -5,7 +5,6 @@ repository, never in this one."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from dataset_copies import plain_dataset
 from natostance import datasheet
 from natostance.builder import BuildOptions, build
 from natostance.diff import diff
@@ -21,7 +21,6 @@ from natostance.parquet_io import read_config
 from natostance.release import ReleaseError, release
 from natostance.validation import validate
 
-from conftest import plain_dataset
 
 DATASET = Path(__file__).resolve().parents[2] / "dataset"
 

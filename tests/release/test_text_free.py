@@ -3,7 +3,6 @@ from the user's own raw files, refusing any whose SHA-256 differs from the manif
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -12,21 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from dataset_copies import plain_dataset, tree
 from natostance.builder import BuildOptions, build
 from natostance.errors import InputError, ManyErrors
 from natostance.parquet_io import read_config
 from natostance.rehydrate import rehydrate
 from natostance.validation import validate
 
-from conftest import plain_dataset  # noqa: E402
-
 REPO = Path(__file__).resolve().parents[2]
 DATASET = REPO / "dataset"
-
-
-def tree(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ built once by the local builder as the reference every datatrove run is compared
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import sys
 from pathlib import Path
@@ -21,11 +20,6 @@ SOURCES = """split_rule:
   validation_from: 2022-01-01
   test_from: 2024-01-01
 """
-
-
-def tree(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="session")

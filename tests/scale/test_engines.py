@@ -7,7 +7,7 @@ import json
 import re
 
 import pyarrow.parquet as pq
-from conftest import tree
+from dataset_copies import tree
 
 from natostance import records, scale
 from natostance.builder import BuildOptions

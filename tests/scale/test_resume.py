@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import tree
+from dataset_copies import tree
 
 from natostance.parquet_io import read_config
 from natostance.scale import plan as P
