@@ -20,6 +20,7 @@ from natostance.errors import InputError, NatoStanceError
 from natostance.scale import plan as P
 
 EXECUTORS = ("local", "slurm", "ray")
+PRELOAD = ["natostance.scale.steps", "trafilatura"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +51,11 @@ def executors(work: Path, opts: ScaleOptions) -> tuple[Any, Any]:
     """(the tasks' executor, the finish executor or None when the driver finishes in-process)."""
     logs = str(work / "logs")
     if opts.executor == "local":
+        import multiprocess
         from datatrove.executor import LocalPipelineExecutor
 
+        # workers fork from a server that has imported the builder once, not import it again each
+        multiprocess.get_context("forkserver").set_forkserver_preload(PRELOAD)
         return LocalPipelineExecutor(pipeline(work), tasks=opts.tasks, workers=opts.workers, logging_dir=logs), None
     if opts.executor == "ray":
         from datatrove.executor import RayPipelineExecutor
