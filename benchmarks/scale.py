@@ -1,6 +1,6 @@
 """Scale-out throughput: the local builder against datatrove's local executor with 1 and 2 workers.
 
-    python benchmarks/scale.py [--sizes 10000 100000] [--tasks 8]
+    python benchmarks/scale.py [--sizes 10000 100000] [--articles-per-task 2500 | --tasks 8]
 
 Generates synthetic corpora (seed paragraphs recombined, every raw format, a share of HTML pages), then
 runs each job in a fresh process and watches its whole process tree through /proc: wall time, CPU time of
@@ -28,35 +28,44 @@ sys.path.insert(0, str(HERE))
 TICK, PAGE = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
 
 
-def _stat(pid: str) -> tuple[int, float, int] | None:
-    """(parent pid, CPU seconds, RSS bytes) of one process, or None once it is gone."""
+def _stat(pid: str) -> tuple[float, int] | None:
+    """(CPU seconds, RSS bytes) of one process, or None once it is gone."""
     try:
         with open(f"/proc/{pid}/stat") as fh:
             fields = fh.read().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK, int(fields[21]) * PAGE
+    return (int(fields[11]) + int(fields[12])) / TICK, int(fields[21]) * PAGE
+
+
+def _tree(pid: str) -> list[str]:
+    """``pid`` and its descendants, from the kernel's children lists (cheaper than scanning all of /proc)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo += fh.read().split()
+        except OSError:
+            continue
+    return out
 
 
 def watch(cmd: list[str]) -> dict:
-    """Run ``cmd``; sample its process tree every 0.1 s. CPU counts each process's own time once."""
+    """Run ``cmd``; sample its process tree every 0.2 s. CPU counts each process's own time once."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     cpu: dict[str, float] = {}
     peak_total = peak_one = 0
     while proc.poll() is None:
-        stats = {p: s for p in os.listdir("/proc") if p.isdigit() and (s := _stat(p))}
-        tree, grew = {str(proc.pid)}, True
-        while grew:
-            kids = {p for p, s in stats.items() if str(s[0]) in tree} - tree
-            tree |= kids
-            grew = bool(kids)
-        live = [stats[p] for p in tree if p in stats]
-        for p in tree & set(stats):
-            cpu[p] = stats[p][1]
-        peak_total = max(peak_total, sum(s[2] for s in live))
-        peak_one = max(peak_one, max((s[2] for s in live), default=0))
-        time.sleep(0.1)
+        live = {p: s for p in _tree(str(proc.pid)) if (s := _stat(p))}
+        for p, s in live.items():
+            cpu[p] = s[0]
+        peak_total = max(peak_total, sum(s[1] for s in live.values()))
+        peak_one = max(peak_one, max((s[1] for s in live.values()), default=0))
+        time.sleep(0.2)
     wall = time.perf_counter() - t0
     out = proc.stdout.read()
     if proc.returncode:
@@ -90,7 +99,8 @@ def run(kind: str, raw: Path, out: Path, workers: int, tasks: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    ap.add_argument("--tasks", type=int, default=8)
+    ap.add_argument("--tasks", type=int, help="a fixed task count (default: one task per --articles-per-task)")
+    ap.add_argument("--articles-per-task", type=int, default=2_500)
     ap.add_argument("--out", type=Path, default=HERE / "out" / "scale.json")
     ap.add_argument("--job", nargs=5, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -100,16 +110,17 @@ def main() -> None:
     from synth import make_corpus
 
     results: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-                     "load_average_at_start": os.getloadavg(), "tasks": args.tasks, "runs": {}, "corpus": {}}
+                     "load_average_at_start": os.getloadavg(), "runs": {}, "corpus": {}, "tasks": {}}
     tmp = Path(tempfile.mkdtemp(prefix="natostance-scale-"))
     try:
         for n in args.sizes:
             raw = tmp / f"raw-{n}"
             results["corpus"][str(n)] = make_corpus(raw, n)
             runs = results["runs"][str(n)] = {}
-            runs["local"] = run("local", raw, tmp / "out", 1, args.tasks)
+            tasks = results["tasks"][str(n)] = args.tasks or -(-n // args.articles_per_task)
+            runs["local"] = run("local", raw, tmp / "out", 1, tasks)
             for w in (1, 2):
-                runs[f"datatrove-{w}w"] = run("datatrove", raw, tmp / "out", w, args.tasks)
+                runs[f"datatrove-{w}w"] = run("datatrove", raw, tmp / "out", w, tasks)
             shutil.rmtree(raw)
             print_size(n, runs)
     finally:
@@ -136,6 +147,7 @@ def summarise(runs: dict) -> dict:
     if len(sizes) > 1:
         small, big = runs[sizes[0]], runs[sizes[-1]]
         out["peak_rss_growth"] = {k: big[k]["peak_rss_mb"] / small[k]["peak_rss_mb"] for k in big}
+        out["peak_rss_tree_growth"] = {k: big[k]["peak_rss_tree_mb"] / small[k]["peak_rss_tree_mb"] for k in big}
     return out
 
 

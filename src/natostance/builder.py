@@ -9,10 +9,12 @@ a failed build leaves the previous dataset untouched. Bad files are all listed a
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from natostance import _version, labels, records, sourcesfile
+from natostance.articleindex import ArticleIndex
 from natostance.card import write_card
 from natostance.croissant import CROISSANT, write_croissant
 from natostance.document import RawArticle, Rejected
@@ -20,7 +22,7 @@ from natostance.errors import InputError, ManyErrors, NatoStanceError
 from natostance.goldconfigs import AnnotationInputs, build_rows
 from natostance.leakage import LeakageCheck
 from natostance.manifest import write_manifest, write_splits
-from natostance.parquet_io import SortedSpill
+from natostance.parquet_io import SortedSpill, buckets_for
 from natostance.process import Drop, process_article
 from natostance.report import BuildReport
 from natostance.sources import read_bytes
@@ -51,14 +53,6 @@ def raw_files(raw_dir: Path) -> list[Path]:
     )
 
 
-def _buckets(files: list[Path]) -> int:
-    total = sum(p.stat().st_size for p in files)
-    buckets = 1
-    while total / buckets > 32_000_000:  # ~6,000 articles of 5 KB per bucket in memory at the end
-        buckets *= 16
-    return buckets
-
-
 def _progress(items: list[Path], enabled: bool):
     if not enabled:
         return items
@@ -76,8 +70,9 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
     files = raw_files(raw_dir)
     if not files:
         raise InputError(str(raw_dir), "no article files found")
-    with staging(out_dir, OWNED + ANNOTATION_OWNED) as tmp:
-        report = _build_into(raw_dir, tmp, files, sources, opts)
+    with staging(out_dir, OWNED + ANNOTATION_OWNED) as tmp, \
+            tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.work-", dir=out_dir.parent) as work:
+        report = _build_into(raw_dir, tmp, Path(work), files, sources, opts)
     report.out_dir = str(out_dir)
     return report
 
@@ -128,11 +123,13 @@ def annotation_inputs(raw_dir: Path, sources: sourcesfile.Sources, opts: BuildOp
     return ann
 
 
-def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfile.Sources, opts: BuildOptions) -> BuildReport:
+def _build_into(raw_dir: Path, tmp: Path, work: Path, files: list[Path], sources: sourcesfile.Sources, opts: BuildOptions) -> BuildReport:
     meta = dataset_meta(opts)
-    spills = {c: SortedSpill(c, tmp, records.arrow_schema(c), _buckets(files)) for c in ("articles", "sentences")}
-    report = BuildReport(dataset_version=opts.dataset_version, text_free=opts.text_free)
-    leakage, seen, hashes, rejected = LeakageCheck(), {}, {}, []
+    buckets = buckets_for(sum(p.stat().st_size for p in files))
+    spills = {c: SortedSpill(c, tmp, records.arrow_schema(c), buckets) for c in ("articles", "sentences")}
+    report = BuildReport(dataset_version=opts.dataset_version, text_free=opts.text_free,
+                         articles=ArticleIndex(work / "index", buckets))
+    leakage, seen, hashes, rejected = LeakageCheck(folder=work / "leakage"), {}, {}, []
     ann = annotation_inputs(raw_dir, sources, opts, report)
     texts, splits_of, sentence_ids = {}, {}, set()
     for path in _progress(files, opts.progress):
@@ -172,6 +169,7 @@ def _build_into(raw_dir: Path, tmp: Path, files: list[Path], sources: sourcesfil
         report.rows[config] = spill.write(tmp / "data" / config, split_names, {**meta, "config": config})
     report.leakage = leakage.report()
     write_metadata(raw_dir, tmp, report, hashes, sources, meta, opts)
+    report.articles.discard()  # the work folder goes; the report keeps its counts
     return report
 
 
@@ -185,7 +183,7 @@ def check_build(sources: sourcesfile.Sources, hashes: dict[str, str], rejected: 
         errors.extend(str(r) for r in rejected)
     if errors:
         raise ManyErrors(errors, f"build failed: {len(errors)} problem(s); nothing was written")
-    if not report.splits:
+    if not len(report.articles):
         raise NatoStanceError("build failed: no article could be built; nothing was written")
     report.rejected = rejected
 
@@ -202,9 +200,8 @@ def write_metadata(raw_dir: Path, tmp: Path, report: BuildReport, hashes: dict[s
     if report.rejected:
         report.write_rejects(tmp / "rejects.jsonl")
     write_card(tmp / "README.md", report)
-    dates = sorted(a["split_date"] for a in report.articles if a["split_date"])
-    write_croissant(tmp / CROISSANT, opts.dataset_version, list(report.rows),
-                    (dates[0], dates[-1]) if dates else None, opts.text_free, opts.dataset_date)
+    write_croissant(tmp / CROISSANT, opts.dataset_version, list(report.rows), report.articles.dates,
+                    opts.text_free, opts.dataset_date)
     write_manifest(tmp, report, meta, hashes)
 
 

@@ -10,6 +10,9 @@ import yaml
 from natostance import answers, records
 from natostance.report import BuildReport
 
+CARD_LIST_MAX = 1_000  # articles listed one by one (and values per count table) in the card
+SIZES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (10**6, "100K<n<1M"),
+         (10**7, "1M<n<10M"), (10**8, "10M<n<100M"), (10**9, "100M<n<1B"), (float("inf"), "n>1B")]
 CONFIG_TEXT = {
     "articles": "one row per cleaned article: text, metadata from the file, provenance (raw file and SHA-256)",
     "sentences": "one row per sentence: offsets into the article text (`text[start:end]`), paragraph, split",
@@ -30,7 +33,7 @@ def front_matter(report: BuildReport) -> dict:
         configs.append(entry)
         infos.append({"config_name": config, "features": records.hf_features(config)})
     n = len(report.articles)
-    size = "n<1K" if n < 1000 else "1K<n<10K" if n < 10_000 else "10K<n<100K" if n < 100_000 else "100K<n<1M"
+    size = next(name for limit, name in SIZES if n < limit)
     return {
         "pretty_name": "NATO-Stance",
         "license": "other",
@@ -73,13 +76,8 @@ def body(report: BuildReport) -> str:
     out += ["", "## Loading", "", "```python", "from datasets import load_dataset", ""]
     out += [f'{c} = load_dataset("<path or repo>", "{c}")' for c in report.rows]
     out += ["```", "", "Offsets are Python code points into `articles.text`; "
-            "`text[start:end]` is the sentence.", "", "## Sources", "",
-            "| article_id | raw file | format | outlet | republisher | split date (source) | split | sentences |",
-            "|---|---|---|---|---|---|---|---|"]
-    for a in sorted(report.articles, key=lambda a: (a["split_date"] or "", a["article_id"])):
-        out.append(f"| `{a['article_id']}` | `{a['source_file']}` | {a['source_format']} | {a['outlet'] or '—'} | "
-                   f"{a['republisher'] or '—'} | {a['split_date'] or '—'} ({a['split_date_source'] or '—'}) | "
-                   f"{a['split']} | {a['n_sentences']} |")
+            "`text[start:end]` is the sentence.", "", "## Sources", ""]
+    out += _sources(report)
     out += ["", "## Cleaning", "", "Removed or moved to metadata, by rule (totals; per article in `manifest.json`):", "",
             "| rule | count |", "|---|---|"]
     out += [f"| `{rule}` | {n} |" for rule, n in sorted(report.removals.items())]
@@ -90,6 +88,27 @@ def body(report: BuildReport) -> str:
             "and known biases are in DATASHEET.md of the NATO-Stance repository.", "",
             "## Citation", "", "```bibtex", answers.citation(report.dataset_version), "```", ""]
     return "\n".join(out)
+
+
+def _sources(report: BuildReport) -> list[str]:
+    """Every article, oldest first, up to ``CARD_LIST_MAX``; beyond that, counts (every article is in splits.json)."""
+    if len(report.articles) <= CARD_LIST_MAX:
+        out = ["| article_id | raw file | format | outlet | republisher | split date (source) | split | sentences |",
+               "|---|---|---|---|---|---|---|---|"]
+        for a in sorted(report.articles, key=lambda a: (a["split_date"] or "", a["article_id"])):
+            out.append(f"| `{a['article_id']}` | `{a['source_file']}` | {a['source_format']} | {a['outlet'] or '—'} | "
+                       f"{a['republisher'] or '—'} | {a['split_date'] or '—'} ({a['split_date_source'] or '—'}) | "
+                       f"{a['split']} | {a['n_sentences']} |")
+        return out
+    dates = report.articles.dates
+    out = [f"{len(report.articles):,} articles" + (f", split dates {dates[0]} to {dates[1]}" if dates else "")
+           + "; each article's raw file, split and split date are in `splits.json`, its removals in `manifest.json`.", ""]
+    for key, title in (("split", "split"), ("source_format", "format"), ("outlet", "outlet")):
+        counts = sorted(report.by(key).items(), key=lambda kv: (-kv[1], kv[0]))  # most articles first
+        out += [f"| {title} | articles |", "|---|---|", *(f"| {k} | {v:,} |" for k, v in counts[:CARD_LIST_MAX])]
+        more = len(counts) - CARD_LIST_MAX
+        out += ["", f"({more:,} more not listed)", ""] if more > 0 else [""]
+    return out[:-1]
 
 
 def _splits(report: BuildReport) -> list[str]:

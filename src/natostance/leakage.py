@@ -1,13 +1,18 @@
 """Leakage check: near-duplicate sentences (same words, ignoring case, punctuation and spacing) across splits.
 
-Keeps only a 64-bit hash per sentence in a numpy array per split, so memory stays small at scale.
+Keeps a 64-bit fingerprint per sentence: 8 bytes each in memory up to ``RUN_SIZE``, then sorted, made unique
+and saved as one run per split (``<split>-NNNNN.npy``). The report walks the fingerprint space in ranges of
+its top bits, so at most about ``RUN_SIZE`` fingerprints per split are in memory at once, whatever the
+corpus size. Runs saved by other processes (the tasks of a scale-out build) merge in with ``absorb``.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+import heapq
+from array import array
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import numpy as np
 
@@ -15,6 +20,8 @@ import numpy as np
 _PUNCT = {i: " " for i in range(0x2FFF) if not chr(i).isalnum()}
 MIN_WORDS = 5  # shorter sentences ("he said.") repeat by nature
 MAX_EXAMPLES = 100_000
+RUN_SIZE = 4_000_000  # fingerprints (32 MB) held before a run goes to disk; also the report's range size
+_MASK = (1 << 64) - 1
 
 
 def _normal(text: str) -> str | None:
@@ -24,7 +31,7 @@ def _normal(text: str) -> str | None:
 
 def fingerprint(text: str) -> int | None:
     norm = _normal(text)
-    return None if norm is None else hash(norm)  # within one process only: the check compares fingerprints of one build
+    return None if norm is None else hash(norm) & _MASK  # within one process only: one build's own comparisons
 
 
 def stable_fingerprint(text: str) -> int | None:
@@ -32,50 +39,79 @@ def stable_fingerprint(text: str) -> int | None:
     norm = _normal(text)
     if norm is None:
         return None
-    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 class LeakageCheck:
-    def __init__(self, fingerprint: Callable[[str], int | None] = fingerprint) -> None:
-        self._fingerprint = fingerprint
-        self._hashes: dict[str, list[int]] = defaultdict(list)
-        self._parts: dict[str, list[np.ndarray]] = defaultdict(list)
-        self._examples: dict[int, str] = {}
+    def __init__(self, fingerprint: Callable[[str], int | None] = fingerprint, folder: Path | None = None,
+                 run_size: int | None = None) -> None:
+        self._fingerprint, self.folder, self.run_size = fingerprint, folder, run_size or RUN_SIZE
+        self._buffers: dict[str, array] = {}
+        self._buffered = 0
+        self._runs: list[tuple[str, Path]] = []  # (split, sorted unique uint64 .npy)
+        self.examples: dict[int, str] = {}  # the first sentence id of each of the first MAX_EXAMPLES fingerprints
 
     def add(self, split: str, sentence_id: str, text: str) -> None:
         fp = self._fingerprint(text)
-        if fp is not None:
-            self._hashes[split].append(fp)
-            if len(self._examples) < MAX_EXAMPLES:
-                self._examples.setdefault(fp, sentence_id)
+        if fp is None:
+            return
+        self._buffers.setdefault(split, array("Q")).append(fp)
+        if len(self.examples) < MAX_EXAMPLES:
+            self.examples.setdefault(fp, sentence_id)
+        self._buffered += 1
+        if self.folder is not None and self._buffered >= self.run_size:
+            self.flush()
 
-    def state(self) -> tuple[dict[str, np.ndarray], list[tuple[int, str]]]:
-        """What another process needs to merge this check: unique fingerprints per split, examples in order."""
-        return self._unique(), list(self._examples.items())
+    def flush(self, folder: Path | None = None) -> None:
+        """Save what is in memory as one run per split (into ``folder``, else the check's own folder)."""
+        dest = folder or self.folder
+        if dest is None:
+            raise ValueError("LeakageCheck.flush needs a folder")
+        dest.mkdir(parents=True, exist_ok=True)
+        for split, buf in sorted(self._buffers.items()):
+            path = dest / f"{split}-{sum(1 for s, _ in self._runs if s == split):05d}.npy"
+            np.save(path, np.unique(np.frombuffer(buf, dtype=np.uint64)))
+            self._runs.append((split, path))
+        self._buffers, self._buffered = {}, 0
 
-    def absorb(self, hashes: dict[str, np.ndarray], examples: Iterable[tuple[int, str]]) -> None:
-        """Merge the ``state()`` of a check that saw the next sentences in build order (same result as one check)."""
-        for split, arr in hashes.items():
-            self._parts[split].append(np.asarray(arr, dtype=np.int64))
+    def absorb(self, folder: Path, examples: Iterable[tuple[int, str]]) -> None:
+        """Add the runs another check saved into ``folder`` (it saw the next sentences in build order)."""
+        self._runs += [(p.name.rsplit("-", 1)[0], p) for p in sorted(folder.glob("*.npy"))]
         for fp, sid in examples:
-            if len(self._examples) >= MAX_EXAMPLES:
+            if len(self.examples) >= MAX_EXAMPLES:
                 break
-            self._examples.setdefault(int(fp), sid)
-
-    def _unique(self) -> dict[str, np.ndarray]:
-        splits = sorted(set(self._hashes) | set(self._parts))
-        return {s: np.unique(np.concatenate([np.asarray(self._hashes.get(s, []), dtype=np.int64), *self._parts.get(s, [])]))
-                for s in splits}
+            self.examples.setdefault(int(fp), sid)
 
     def report(self) -> list[dict]:
-        """One entry per pair of splits that share near-duplicate sentences: count and example ids."""
-        arrays = self._unique()
-        out = []
-        names = sorted(arrays)
-        for i, a in enumerate(names):
-            for b in names[i + 1:]:
-                shared = np.intersect1d(arrays[a], arrays[b], assume_unique=True)
-                if len(shared):
-                    examples = sorted(self._examples[int(h)] for h in shared if int(h) in self._examples)[:5]
-                    out.append({"splits": [a, b], "near_duplicates": int(len(shared)), "examples": examples})
-        return out
+        """One entry per pair of splits that share near-duplicate sentences: count and up to 5 example ids."""
+        runs: dict[str, list[np.ndarray]] = {}
+        for split, path in self._runs:
+            runs.setdefault(split, []).append(np.load(path, mmap_mode="r"))
+        for split, buf in self._buffers.items():
+            runs.setdefault(split, []).append(np.unique(np.frombuffer(buf, dtype=np.uint64)))
+        total = sum(len(r) for parts in runs.values() for r in parts)
+        bits = 0
+        while total >> bits > self.run_size and bits < 16:
+            bits += 1
+        names = sorted(runs)
+        shared: dict[tuple[str, str], list] = {}  # pair -> [count, the 5 smallest example ids]
+        for b in range(1 << bits):
+            lo = np.uint64(b << (64 - bits))
+            end = np.uint64((b + 1) << (64 - bits)) if b + 1 < 1 << bits else None
+            arrays = {s: np.unique(np.concatenate([_range(r, lo, end) for r in runs[s]])) for s in names}
+            for i, a in enumerate(names):
+                for c in names[i + 1:]:
+                    both = np.intersect1d(arrays[a], arrays[c], assume_unique=True)
+                    if len(both):
+                        entry = shared.setdefault((a, c), [0, []])
+                        entry[0] += len(both)
+                        ids = [self.examples[int(h)] for h in both if int(h) in self.examples]
+                        entry[1] = heapq.nsmallest(5, entry[1] + ids)
+        return [{"splits": [a, c], "near_duplicates": int(n), "examples": ex} for (a, c), (n, ex) in sorted(shared.items())]
+
+
+def _range(run: np.ndarray, lo: np.uint64, end: np.uint64 | None) -> np.ndarray:
+    """The part of a sorted run in [lo, end) (end None: to the top of the range)."""
+    i = int(np.searchsorted(run, lo, side="left"))
+    j = len(run) if end is None else int(np.searchsorted(run, end, side="left"))
+    return np.asarray(run[i:j])

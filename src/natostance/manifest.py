@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -17,8 +18,45 @@ from natostance.sourcesfile import SplitRule
 MANIFEST = "manifest.json"
 
 
-def dump_json(path: Path, doc: Any) -> None:
-    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+class Streamed:
+    """A top-level value of ``dump_json`` written item by item: a list, or a dict from sorted (key, value) pairs."""
+
+    def __init__(self, items: Iterable[Any], pairs: bool = False) -> None:
+        self.items, self.pairs = items, pairs
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+def dump_json(path: Path, doc: dict[str, Any]) -> None:
+    """``json.dumps(doc, indent=2, sort_keys=True)`` plus a newline, byte for byte, with ``Streamed`` top-level
+    values written as they are produced, so a list of every article never has to be in memory at once."""
+    streams = {k: v for k, v in doc.items() if isinstance(v, Streamed)}
+    marks = {k: f"\x00{i}\x00" for i, k in enumerate(streams)}
+    text = _dumps({k: marks.get(k, v) for k, v in doc.items()}) + "\n"
+    with path.open("w", encoding="utf-8") as fh:
+        for key in sorted(streams):  # the order sort_keys lays them out in
+            head, text = text.split(json.dumps(marks[key]), 1)
+            fh.write(head)
+            _write_stream(fh, streams[key])
+        fh.write(text)
+
+
+def _write_stream(fh: IO[str], stream: Streamed) -> None:
+    """Items of a value at depth 1 of an indent-2 document, as ``json.dumps`` would lay them out."""
+    sep, pad = "\n    ", "\n  "
+    opened = False
+    for item in stream.items:
+        fh.write(("{" if stream.pairs else "[") if not opened else ",")
+        opened = True
+        if stream.pairs:
+            key, item = item
+            fh.write(sep + json.dumps(key, ensure_ascii=False) + ": ")
+        else:
+            fh.write(sep)
+        fh.write(_dumps(item).replace("\n", sep))
+    fh.write((pad if opened else ("{" if stream.pairs else "[")) + ("}" if stream.pairs else "]"))
 
 
 def file_entry(path: Path) -> dict[str, Any]:
@@ -34,9 +72,8 @@ def write_splits(path: Path, report: BuildReport, rule: SplitRule) -> None:
         "dataset_version": report.dataset_version,
         "rule": {**rule.to_dict(), "unit": "article",
                  "by": "split_date = published, else posted, else the curated estimate in raw/sources.yaml"},
-        "articles": sorted(
-            ({k: a[k] for k in ("article_id", "source_file", "split", "split_date", "split_date_source")}
-             for a in report.articles), key=lambda a: a["article_id"]),
+        "articles": Streamed({k: a[k] for k in ("article_id", "source_file", "split", "split_date", "split_date_source")}
+                             for a in report.articles),
     }
     dump_json(path, doc)
 
@@ -54,8 +91,8 @@ def write_manifest(root: Path, report: BuildReport, meta: dict[str, str], raw_ha
         "files": files,
         "rows": report.rows,
         "removals_total": dict(sorted(report.removals.items())),
-        "removals_by_article": {a["article_id"]: {"source_file": a["source_file"], "removals": a["removals"]}
-                                for a in sorted(report.articles, key=lambda a: a["article_id"])},
+        "removals_by_article": Streamed(((a["article_id"], {"source_file": a["source_file"], "removals": a["removals"]})
+                                         for a in report.articles), pairs=True),
         "rejected": [{"where": r.where, "reason": r.reason} for r in report.rejected],
         "leakage": report.leakage,
     }

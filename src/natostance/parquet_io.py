@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from natostance import records
 
+BUCKET_BYTES = 32_000_000  # ~6,000 articles of 5 KB per bucket, in memory when the bucket is sorted
 ROW_GROUP_BYTES = 64_000_000  # uncompressed; the Hub viewer wants <= ~100 MB per row group
 WRITE_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -27,6 +28,11 @@ WRITE_OPTIONS: dict[str, Any] = {
     "write_statistics": True,
     "store_schema": True,
 }
+
+
+def id_bucket(key: str, buckets: int) -> int:
+    """The bucket of a hex id among ``buckets`` equal ranges of its first 16 bits (bucket order = id order)."""
+    return 0 if buckets == 1 else int(key[:4], 16) * buckets >> 16
 
 
 def to_table(schema: pa.Schema, rows: list[dict[str, Any]]) -> pa.Table:
@@ -42,6 +48,14 @@ def to_table(schema: pa.Schema, rows: list[dict[str, Any]]) -> pa.Table:
 
 def _row_group_rows(table: pa.Table) -> int:
     return max(1, min(len(table), int(len(table) * ROW_GROUP_BYTES / max(table.nbytes, 1))))
+
+
+def buckets_for(total_bytes: int) -> int:
+    """Hash buckets for a build of this much raw input (a power of 16, ``BUCKET_BYTES`` of input per bucket)."""
+    buckets = 1
+    while total_bytes / buckets > BUCKET_BYTES:
+        buckets *= 16
+    return buckets
 
 
 def shard_name(split: str, index: int = 0, total: int = 1) -> str:
@@ -63,14 +77,9 @@ class SortedSpill:
         self._buffered = 0
         self._flushes = 0
 
-    def _bucket(self, row: dict[str, Any]) -> int:
-        if self.buckets == 1:
-            return 0
-        return int(row[self.key[0]][:4], 16) * self.buckets >> 16  # keys that start with hex ids
-
     def add(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
-            self._buffers[self._bucket(row)].append(row)
+            self._buffers[id_bucket(row[self.key[0]], self.buckets)].append(row)  # keys that start with hex ids
         self._buffered += len(rows)
         if self._buffered >= self.flush_rows:
             self.flush()

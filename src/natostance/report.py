@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from natostance.articleindex import ArticleIndex, summary
 from natostance.document import Rejected
 
 
@@ -16,25 +17,22 @@ class BuildReport:
     dataset_version: str
     out_dir: str = ""
     rows: dict[str, dict[str, int]] = field(default_factory=dict)  # config -> split -> rows
-    articles: list[dict[str, Any]] = field(default_factory=list)  # one summary per built article
-    removals: Counter = field(default_factory=Counter)  # rule -> total over all articles
+    articles: ArticleIndex = field(default_factory=ArticleIndex)  # one summary per built article, with counts
     rejected: list[Rejected] = field(default_factory=list)
     leakage: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     text_free: bool = False  # texts blanked, raw files left out (natostance rehydrate restores them)
 
     @property
-    def splits(self) -> dict[str, str]:
-        return {a["article_id"]: a["split"] for a in self.articles}
+    def removals(self) -> Counter:
+        """Rule -> total over all articles."""
+        return self.articles.removals
 
     def add_article(self, article: dict[str, Any], removals: dict[str, int]) -> None:
-        keep = ("article_id", "source_file", "source_line", "source_format", "outlet", "republisher", "title",
-                "split", "split_date", "split_date_source", "n_sentences", "machine_translated")
-        self.articles.append({**{k: article[k] for k in keep}, "removals": dict(sorted(removals.items()))})
-        self.removals.update(removals)
+        self.articles.add(summary(article, removals))
 
     def by(self, key: str) -> dict[str, int]:
-        return dict(sorted(Counter(str(a[key]) if a[key] is not None else "(unknown)" for a in self.articles).items()))
+        return self.articles.by(key)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -72,3 +72,21 @@ def test_two_runs_are_byte_identical(corpus, datatrove_build, tmp_path):
     again = tmp_path / "again"
     scale.build(corpus, again, BuildOptions(keep_going=True), scale.ScaleOptions(tasks=4, workers=1))
     assert tree(again) == tree(out)
+
+
+def test_spilled_task_state_and_bucketed_finish_equal_the_local_builder(corpus, local_build, tmp_path, monkeypatch):
+    """Tiny thresholds: every task spills summaries and fingerprints, the finish step merges 256 id buckets
+    and walks fingerprint ranges (workers=1 runs the tasks in this process, so the patches reach them)."""
+    from natostance import articleindex, leakage, parquet_io
+
+    monkeypatch.setattr(parquet_io, "BUCKET_BYTES", 50_000)
+    monkeypatch.setattr(articleindex, "FLUSH_ROWS", 40)
+    monkeypatch.setattr(leakage, "RUN_SIZE", 2_000)
+    out = tmp_path / "out"
+    scale.build(corpus, out, BuildOptions(keep_going=True), scale.ScaleOptions(tasks=3, workers=1))
+    for name in ("README.md", "splits.json", "rejects.jsonl", "croissant.json"):
+        assert (out / name).read_bytes() == (local_build / name).read_bytes(), name
+    local, dt = (json.loads((d / "manifest.json").read_text()) for d in (local_build, out))
+    assert {k: v for k, v in dt.items() if k != "files"} == {k: v for k, v in local.items() if k != "files"}
+    for config in ("articles", "sentences"):
+        assert read_config(out, config) == read_config(local_build, config)

@@ -10,17 +10,18 @@ and writes raw copies, splits file, card and manifest with the builder's own fun
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from natostance import labels, sourcesfile
+from natostance.articleindex import ArticleIndex, read_bucket
 from natostance.builder import ANNOTATION_OWNED, OWNED, check_build, dataset_meta, write_metadata
 from natostance.document import Rejected
 from natostance.errors import NatoStanceError
@@ -62,8 +63,10 @@ def finish(work: Path, engine: dict[str, Any] | None = None) -> ScaleReport:
                               "run the same command again to resume")
     root, out_dir = Path(plan["input"]), Path(plan["out"])
     sources = sourcesfile.load(root)
-    report = ScaleReport(dataset_version=opts.dataset_version, engine=dict(engine or {}))
-    seen, dups, hashes, rejected = {}, {}, {}, []
+    shutil.rmtree(work / P.INDEX, ignore_errors=True)  # a finish step that failed before leaves its index
+    report = ScaleReport(dataset_version=opts.dataset_version, engine=dict(engine or {}),
+                         articles=ArticleIndex(work / P.INDEX, P.buckets(plan)))
+    hashes, rejected = {}, []
     steps: dict[str, Any] = {"files": 0, "records_in": 0, "articles_out": 0, "sentences_out": 0, "dropped": Counter()}
     leakage = LeakageCheck(stable_fingerprint)
     for rank in range(tasks):
@@ -73,20 +76,8 @@ def finish(work: Path, engine: dict[str, Any] | None = None) -> ScaleReport:
             steps[k] += summary["stats"][k]
         steps["dropped"].update(summary["stats"]["dropped"])
         rejected += [(r["key"], Rejected(r["where"], r["reason"])) for r in summary["rejected"]]
-        for a in summary["articles"]:
-            key = a.pop("key")
-            if a["article_id"] in seen:  # the same bytes in two tasks: the later one is a duplicate
-                dups.setdefault(rank, set()).add(a["article_id"])
-                rejected.append((key, Rejected(a["source_file"], f"duplicate of {seen[a['article_id']]} (same bytes)")))
-                steps["articles_out"] -= 1
-                steps["sentences_out"] -= a["n_sentences"]
-                steps["dropped"]["duplicate"] += 1
-                continue
-            seen[a["article_id"]] = a["source_file"]
-            report.articles.append(a)
-            report.removals.update(a["removals"])
-        with np.load(P.task_dir(work, rank) / "leakage.npz") as z:
-            leakage.absorb({s: z[s] for s in z.files}, summary["leakage_examples"])
+        leakage.absorb(P.task_dir(work, rank) / P.LEAKAGE, summary["leakage_examples"])
+    dups = _merge_index(work, tasks, report.articles, rejected, steps)
     check_build(sources, hashes, [r for _, r in sorted(rejected, key=lambda kr: kr[0])], report, opts)
     report.steps = {**steps, "dropped": dict(sorted(steps["dropped"].items()))}
     for rank, ids in sorted(dups.items()):
@@ -98,6 +89,28 @@ def finish(work: Path, engine: dict[str, Any] | None = None) -> ScaleReport:
         write_metadata(root, tmp, report, hashes, sources, dataset_meta(opts))
     report.out_dir = str(out_dir)
     return report
+
+
+def _merge_index(work: Path, tasks: int, index: ArticleIndex, rejected: list, steps: dict[str, Any]) -> dict[int, set[str]]:
+    """Merge the tasks' article summaries bucket by bucket (ids in the same bucket everywhere). The same bytes
+    built in two places: the later copy in reading order is rejected as a duplicate. Returns rank -> those ids."""
+    dups: dict[int, set[str]] = {}
+    for b in range(index.buckets):
+        rows = sorted(((r["article_id"], r["key"], rank, r) for rank in range(tasks)
+                       for r in read_bucket(P.task_dir(work, rank) / P.INDEX, b)), key=lambda x: x[:2])
+        first: dict[str, Any] = {}
+        for article_id, key, rank, row in rows:
+            del row["key"]
+            if first.get("article_id") == article_id:
+                dups.setdefault(rank, set()).add(article_id)
+                rejected.append((key, Rejected(row["source_file"], f"duplicate of {first['source_file']} (same bytes)")))
+                steps["articles_out"] -= 1
+                steps["sentences_out"] -= row["n_sentences"]
+                steps["dropped"]["duplicate"] += 1
+                continue
+            first = row
+            index.add(row)
+    return dups
 
 
 def _link_shards(work: Path, tasks: int, config: str, dest: Path) -> dict[str, int]:

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from natostance.builder import BuildOptions
+from natostance.parquet_io import buckets_for
 from natostance.scale.inputs import plan_files
 
 PLAN = "plan.json"
 SUMMARY = "summary.json"
+INDEX, LEAKAGE = "index", "leakage"  # a task's article summaries and sentence fingerprints, by bucket / sorted run
 
 
 def work_dir(out_dir: Path) -> Path:
@@ -60,6 +62,12 @@ def prepare(work: Path, plan: dict[str, Any]) -> bool:
     tmp.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
     return resume
+
+
+def buckets(plan: dict[str, Any], indices: list[int] | None = None) -> int:
+    """Hash buckets by the size of the given input files (default all: the article index's, the same in every task)."""
+    files = plan["files"]
+    return buckets_for(sum(files[i][1] for i in (range(len(files)) if indices is None else indices)))
 
 
 def load(work: Path) -> dict[str, Any]:

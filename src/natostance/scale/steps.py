@@ -13,21 +13,19 @@ import re
 import shutil
 from pathlib import Path
 
-import numpy as np
 from datatrove.data import Document
 from datatrove.pipeline.base import PipelineStep
 
 from natostance import labels, records, sourcesfile
+from natostance.articleindex import ArticleIndex, summary
 from natostance.builder import build_record, dataset_meta
 from natostance.document import Rejected
 from natostance.leakage import LeakageCheck, stable_fingerprint
 from natostance.parquet_io import SortedSpill
-from natostance.report import BuildReport
 from natostance.scale import plan as P
 from natostance.scale.inputs import file_records, shard
 
 FINISH_LOGS = "logs-finish"
-_BUCKET_BYTES = 32_000_000  # as the local builder: ~6,000 articles of 5 KB per bucket in memory at the end
 
 
 def reason_class(reason: str) -> str:
@@ -96,13 +94,10 @@ class WriteShards(PipelineStep):
         plan, out = P.load(work), P.task_dir(work, rank)
         shutil.rmtree(out, ignore_errors=True)  # leftovers of an interrupted attempt of this task
         out.mkdir(parents=True)
-        size = sum(plan["files"][i][1] for i in shard(plan["files"], rank, world_size))
-        buckets = 1
-        while size / buckets > _BUCKET_BYTES:
-            buckets *= 16
+        buckets = P.buckets(plan, list(shard(plan["files"], rank, world_size)))
         spills = {c: SortedSpill(c, out, records.arrow_schema(c), buckets) for c in ("articles", "sentences")}
-        report = BuildReport(dataset_version=plan["options"]["dataset_version"])
-        leakage, files, keys, rejected = LeakageCheck(stable_fingerprint), {}, [], []
+        index = ArticleIndex(out / P.INDEX, P.buckets(plan))  # summaries with their reading-order key
+        leakage, files, rejected = LeakageCheck(stable_fingerprint, out / P.LEAKAGE), {}, []
         stats = {"files": 0, "records_in": 0, "articles_out": 0, "sentences_out": 0, "dropped": {}}
         for doc in data:
             meta = doc.metadata
@@ -123,8 +118,7 @@ class WriteShards(PipelineStep):
                 spills["sentences"].add(sentences)
                 for s in sentences:
                     leakage.add(s["split"], s["sentence_id"], s["text"])
-            report.add_article(article, removals)
-            keys.append(meta["key"])
+                index.add({**summary(article, removals), "key": meta["key"]})
             stats["articles_out"] += 1
             stats["sentences_out"] += len(sentences)
         meta = dataset_meta(P.options(plan))
@@ -132,13 +126,12 @@ class WriteShards(PipelineStep):
                 for c, spill in spills.items()}
         for config, per_split in rows.items():
             self.stat_update(f"{config}_rows", value=sum(per_split.values()))
-        hashes, examples = leakage.state()
-        np.savez(out / "leakage.npz", **hashes)
-        summary = {"rank": rank, "files": files, "rows": rows, "stats": stats, "rejected": rejected,
-                   "articles": [{**a, "key": k} for a, k in zip(report.articles, keys)],
-                   "leakage_examples": [[int(fp), sid] for fp, sid in examples]}
+        index.flush()
+        leakage.flush()
+        summary_doc = {"rank": rank, "files": files, "rows": rows, "stats": stats, "rejected": rejected,
+                       "leakage_examples": [[fp, sid] for fp, sid in leakage.examples.items()]}
         tmp = out / (P.SUMMARY + ".tmp")
-        tmp.write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(json.dumps(summary_doc, ensure_ascii=False), encoding="utf-8")
         tmp.replace(out / P.SUMMARY)
         return
         yield  # a generator: datatrove drains the last step
