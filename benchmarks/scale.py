@@ -101,21 +101,25 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--tasks", type=int, help="a fixed task count (default: one task per --articles-per-task)")
     ap.add_argument("--articles-per-task", type=int, default=2_500)
-    ap.add_argument("--out", type=Path, default=HERE / "out" / "scale.json")
+    ap.add_argument("--mix", choices=("files", "crawl"), default="files",
+                    help="files: 80%% one file per article (every format); crawl: 95%% JSON lines in dumps of "
+                         "1,000, 5%% HTML pages")
+    ap.add_argument("--out", type=Path, help="default benchmarks/out/scale.json (scale-crawl.json for --mix crawl)")
     ap.add_argument("--job", nargs=5, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.job:
         kind, raw, out, workers, tasks = args.job
         return job(kind, raw, out, int(workers), int(tasks))
-    from synth import make_corpus
+    from synth import CRAWL, make_corpus
 
     results: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-                     "load_average_at_start": os.getloadavg(), "runs": {}, "corpus": {}, "tasks": {}}
+                     "load_average_at_start": os.getloadavg(), "mix": args.mix, "runs": {}, "corpus": {}, "tasks": {}}
     tmp = Path(tempfile.mkdtemp(prefix="natostance-scale-"))
     try:
         for n in args.sizes:
             raw = tmp / f"raw-{n}"
-            results["corpus"][str(n)] = make_corpus(raw, n)
+            results["corpus"][str(n)] = (make_corpus(raw, n) if args.mix == "files"
+                                         else make_corpus(raw, n, mix=CRAWL, per_dump=1_000))
             runs = results["runs"][str(n)] = {}
             tasks = results["tasks"][str(n)] = args.tasks or -(-n // args.articles_per_task)
             runs["local"] = run("local", raw, tmp / "out", 1, tasks)
@@ -127,6 +131,7 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
     results["load_average_at_end"] = os.getloadavg()
     results["summary"] = summarise(results["runs"])
+    args.out = args.out or HERE / "out" / ("scale.json" if args.mix == "files" else "scale-crawl.json")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results["summary"], indent=2))

@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 
 REPO = Path(__file__).resolve().parents[1]
 FORMATS = {"plain": 0.30, "markdown": 0.25, "wordpress": 0.20, "jsonl": 0.20, "html": 0.05}
+CRAWL = {"plain": 0.0, "markdown": 0.0, "wordpress": 0.0, "jsonl": 0.95, "html": 0.05}  # a dump plus pages
 
 
 def seed_paragraphs() -> list[str]:
@@ -49,21 +50,23 @@ def _html(title, body, rng):
             "<aside>Related: more stories</aside><footer>© Example News</footer></body></html>")
 
 
-def make_corpus(out: Path, n: int, seed: int = 1) -> dict[str, int]:
-    """Write ``n`` articles into ``out`` (JSONL articles grouped 100 per file). Returns articles per format."""
+def make_corpus(out: Path, n: int, seed: int = 1, mix: dict[str, float] | None = None,
+                per_dump: int = 100) -> dict[str, int]:
+    """Write ``n`` articles into ``out`` (JSONL articles grouped ``per_dump`` per file). Returns articles per format."""
     rng = random.Random(seed)
     paras = seed_paragraphs()
     out.mkdir(parents=True, exist_ok=True)
-    counts = dict.fromkeys(FORMATS, 0)
+    mix = mix or FORMATS
+    counts = dict.fromkeys(mix, 0)
     jsonl: list[str] = []
-    names, weights = list(FORMATS), list(FORMATS.values())
+    names, weights = list(mix), list(mix.values())
     for i in range(n):
         fmt = rng.choices(names, weights)[0]
         title, body = _article(rng, paras)
         counts[fmt] += 1
         if fmt == "jsonl":
             jsonl.append(json.dumps({"text": "\n\n".join(body), "title": title, "published": "2023-05-01"}))
-            if len(jsonl) == 100:
+            if len(jsonl) == per_dump:
                 (out / f"{i:07d}.jsonl").write_text("\n".join(jsonl) + "\n", encoding="utf-8")
                 jsonl = []
             continue

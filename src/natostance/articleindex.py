@@ -20,7 +20,7 @@ from natostance.parquet_io import id_bucket
 SUMMARY_KEYS = ("article_id", "source_file", "source_line", "source_format", "outlet", "republisher", "title",
                 "split", "split_date", "split_date_source", "n_sentences", "machine_translated")
 COUNTED = ("source_format", "outlet", "split")
-FLUSH_ROWS = 20_000  # summaries held in memory before they go to their bucket files
+FLUSH_ROWS = 5_000  # summaries held in memory before they go to their bucket files
 
 
 def summary(article: dict[str, Any], removals: dict[str, int]) -> dict[str, Any]:

@@ -80,8 +80,12 @@ def write_splits(path: Path, report: BuildReport, rule: SplitRule) -> None:
 
 def write_manifest(root: Path, report: BuildReport, meta: dict[str, str], raw_hashes: dict[str, str] | None = None) -> None:
     """``raw_files``: SHA-256 of every raw file built from, also when a text-free build leaves them out."""
-    files = {p.relative_to(root).as_posix(): file_entry(p)
-             for p in sorted(root.rglob("*")) if p.is_file() and p.name != MANIFEST}
+    known = {f"raw/{name}": sha for name, sha in (raw_hashes or {}).items()}  # hashed when read: not read again
+    files = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).as_posix()
+        if p.is_file() and p.name != MANIFEST:
+            files[rel] = {"bytes": p.stat().st_size, "sha256": known[rel]} if rel in known else file_entry(p)
     doc = {
         **meta,
         "text_free": meta.get("text_free") == "true",
