@@ -91,3 +91,26 @@ def test_warc_pages_equal_the_same_pages_as_files(tmp_path):
     assert sorted(r["url"] for r in dt) == sorted(f"https://example.org/news/{i}" for i in range(12))
     assert sorted(r["source_line"] for r in dt) == list(range(1, len(pages) + 1))  # WARC record numbers
     assert rows(tmp_path / "dt", "sentences") == rows(tmp_path / "local", "sentences")
+
+
+def test_shards_are_contiguous_balanced_and_cover_every_file_once():
+    import random
+
+    from natostance.scale.inputs import shard
+
+    def reference(files, rank, world):  # each file to the task its first byte falls in
+        total = sum(f[1] for f in files) or 1
+        out, start = [], 0
+        for i, f in enumerate(files):
+            if min(world - 1, start * world // total) == rank:
+                out.append(i)
+            start += f[1]
+        return out
+
+    rng = random.Random(2)
+    for _ in range(300):
+        files = [[f"{i}", rng.choice([0, 1, rng.randint(1, 10**6)]), 0] for i in range(rng.randint(0, 60))]
+        world = rng.randint(1, 12)
+        parts = [shard(files, r, world) for r in range(world)]
+        assert parts == [reference(files, r, world) for r in range(world)]
+        assert [i for p in parts for i in p] == list(range(len(files)))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
+from itertools import accumulate
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,12 +40,10 @@ def shard(files: list[list], rank: int, world_size: int) -> list[int]:
     Contiguous (not datatrove's strided ``files[rank::world_size]``) so that concatenating tasks in rank
     order gives exactly the local builder's reading order: rejects, duplicates and leakage examples match."""
     total = sum(f[1] for f in files) or 1
-    start, mine = 0, []
-    for i, (_, size, *_) in enumerate(files):
-        if min(world_size - 1, start * world_size // total) == rank:
-            mine.append(i)
-        start += size
-    return mine
+    starts = [0, *accumulate(f[1] for f in files)][:-1]  # file i goes to min(world_size - 1, starts[i] * world_size // total)
+    first = bisect_left(starts, -(-rank * total // world_size))
+    end = len(files) if rank == world_size - 1 else bisect_left(starts, -(-(rank + 1) * total // world_size))
+    return list(range(first, end))
 
 
 def _open(root: Path, name: str):

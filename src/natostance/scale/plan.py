@@ -70,8 +70,17 @@ def buckets(plan: dict[str, Any], indices: list[int] | None = None) -> int:
     return buckets_for(sum(files[i][1] for i in (range(len(files)) if indices is None else indices)))
 
 
+_loaded: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+
+
 def load(work: Path) -> dict[str, Any]:
-    return json.loads((work / PLAN).read_text(encoding="utf-8"))
+    """The plan (read once per process and plan file: every step of every task needs it; do not modify it)."""
+    path = work / PLAN
+    st = path.stat()
+    stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+    if (hit := _loaded.get(path)) is None or hit[0] != stamp:
+        hit = _loaded[path] = (stamp, json.loads(path.read_text(encoding="utf-8")))
+    return hit[1]
 
 
 def options(plan: dict[str, Any]) -> BuildOptions:
