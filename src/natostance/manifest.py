@@ -80,19 +80,21 @@ def write_splits(path: Path, report: BuildReport, rule: SplitRule) -> None:
 
 def write_manifest(root: Path, report: BuildReport, meta: dict[str, str], raw_hashes: dict[str, str] | None = None) -> None:
     """``raw_files``: SHA-256 of every raw file built from, also when a text-free build leaves them out."""
-    known = {f"raw/{name}": sha for name, sha in (raw_hashes or {}).items()}  # hashed when read: not read again
-    files = {}
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root).as_posix()
-        if p.is_file() and p.name != MANIFEST:
-            files[rel] = {"bytes": p.stat().st_size, "sha256": known[rel]} if rel in known else file_entry(p)
+    raw_hashes = raw_hashes or {}
+    names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.name != MANIFEST)
+
+    def entries():
+        for rel in names:  # raw files were hashed when read: not read again
+            sha = raw_hashes.get(rel[4:]) if rel.startswith("raw/") else None
+            yield rel, {"bytes": (root / rel).stat().st_size, "sha256": sha} if sha else file_entry(root / rel)
+
     doc = {
         **meta,
         "text_free": meta.get("text_free") == "true",
-        "raw_files": dict(sorted((raw_hashes or {}).items())),
+        "raw_files": Streamed(sorted(raw_hashes.items()), pairs=True),
         "builder": f"natostance {_version.__version__}",
         "pyarrow": pa.__version__,
-        "files": files,
+        "files": Streamed(entries(), pairs=True),
         "rows": report.rows,
         "removals_total": dict(sorted(report.removals.items())),
         "removals_by_article": Streamed(((a["article_id"], {"source_file": a["source_file"], "removals": a["removals"]})
