@@ -18,6 +18,7 @@ from typing import Any
 from natostance import labels as L
 from natostance.annotate import config as C
 from natostance.errors import InputError, ManyErrors
+from natostance.jsonlines import object_lines
 from natostance.records import ref_validator
 
 FILES = {"sentence_labels": "sentence_labels.jsonl", "article_labels": "article_labels.jsonl", "claim": "claims.jsonl"}
@@ -29,16 +30,9 @@ def _lines(path: Path, kind: str, errors: list[str]) -> list[tuple[int, dict]]:
         return []
     v = ref_validator(f"urn:natostance:schemas:annotation-pass#/$defs/{kind}")
     out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.append(f"{path.name}:{n}: not JSON ({exc.msg})")
-            continue
+    for n, obj in object_lines(path, errors):
         found = [] if v.is_valid(obj) else [e.message for e in v.iter_errors(obj)]
-        errors += [f"{path.name}:{n}: {m}" for m in found]
+        errors += [f"{path}:{n}: {m}" for m in found]
         if not found:
             out.append((n, obj))
     return out

@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from natostance.errors import InputError
+from natostance.jsonlines import object_lines
 
 SUFFIXES = (".jsonl", ".csv", ".parquet")
 _INT_FIELDS = ("start", "end")
@@ -57,18 +58,7 @@ def _csv_value(key: str, value: str) -> Any:
 def _read_rows(path: Path) -> tuple[list[tuple[str, dict]], list[str]]:
     rows, errors = [], []
     if path.suffix == ".jsonl":
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                errors.append(f"{path}:{n}: expected a JSON object, found invalid JSON ({exc.msg})")
-                continue
-            if not isinstance(row, dict):
-                errors.append(f"{path}:{n}: expected a JSON object, found {type(row).__name__}")
-                continue
-            rows.append((f"{path}:{n}", row))
+        rows += [(f"{path}:{n}", row) for n, row in object_lines(path, errors)]
     elif path.suffix == ".csv":
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
