@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI, PASSWORD
 from natostance import labels as L
 from natostance.annotate.push import project_title, push
+from natostance.annotate.server import TEMPLATE_PASSWORD as PASSWORD
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -17,18 +17,14 @@ CHROMIUM, DRIVER = shutil.which("chromium") or "/usr/bin/chromium", shutil.which
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(fail_or_skip):
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
     except ImportError as exc:
-        if IN_CI:
-            pytest.fail(f"CI=true but selenium is missing: {exc}")
-        pytest.skip("selenium not installed (pip install -e '.[dev]')")
+        fail_or_skip(f"selenium is missing (pip install -e '.[dev]'): {exc}")
     if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
-        if IN_CI:
-            pytest.fail("CI=true but Debian's chromium/chromium-driver are missing (make browser)")
-        pytest.skip("Debian's chromium and chromium-driver are not installed (make browser)")
+        fail_or_skip("Debian's chromium and chromium-driver are not installed (make browser)")
     profile = tempfile.mkdtemp(prefix="natostance-chromium-")
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
