@@ -62,14 +62,13 @@ class LeakageCheck:
         if self.folder is not None and self._buffered >= self.run_size:
             self.flush()
 
-    def flush(self, folder: Path | None = None) -> None:
-        """Save what is in memory as one run per split (into ``folder``, else the check's own folder)."""
-        dest = folder or self.folder
-        if dest is None:
-            raise ValueError("LeakageCheck.flush needs a folder")
-        dest.mkdir(parents=True, exist_ok=True)
+    def flush(self) -> None:
+        """Save what is in memory as one sorted run per split into the check's folder."""
+        if self.folder is None:
+            raise ValueError("LeakageCheck.flush needs the check to have a folder")
+        self.folder.mkdir(parents=True, exist_ok=True)
         for split, buf in sorted(self._buffers.items()):
-            path = dest / f"{split}-{sum(1 for s, _ in self._runs if s == split):05d}.npy"
+            path = self.folder / f"{split}-{sum(1 for s, _ in self._runs if s == split):05d}.npy"
             np.save(path, np.unique(np.frombuffer(buf, dtype=np.uint64)))
             self._runs.append((split, path))
         self._buffers, self._buffered = {}, 0

@@ -46,17 +46,17 @@ def dump_json(path: Path, doc: dict[str, Any]) -> None:
 def _write_stream(fh: IO[str], stream: Streamed) -> None:
     """Items of a value at depth 1 of an indent-2 document, as ``json.dumps`` would lay them out."""
     sep, pad = "\n    ", "\n  "
-    opened = False
+    opening, closing = "{}" if stream.pairs else "[]"
+    fh.write(opening)
+    empty = True
     for item in stream.items:
-        fh.write(("{" if stream.pairs else "[") if not opened else ",")
-        opened = True
+        fh.write(sep if empty else "," + sep)
+        empty = False
         if stream.pairs:
             key, item = item
-            fh.write(sep + json.dumps(key, ensure_ascii=False) + ": ")
-        else:
-            fh.write(sep)
+            fh.write(json.dumps(key, ensure_ascii=False) + ": ")
         fh.write(_dumps(item).replace("\n", sep))
-    fh.write((pad if opened else ("{" if stream.pairs else "[")) + ("}" if stream.pairs else "]"))
+    fh.write(closing if empty else pad + closing)
 
 
 def file_entry(path: Path) -> dict[str, Any]:

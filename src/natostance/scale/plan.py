@@ -58,10 +58,15 @@ def prepare(work: Path, plan: dict[str, Any]) -> bool:
     if not resume:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-    tmp = work / (PLAN + ".tmp")
-    tmp.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
+    write_json(path, plan)
     return resume
+
+
+def write_json(path: Path, doc: Any) -> None:
+    """Write through a temporary file and rename: a reader (or a resumed job) never sees half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
 
 
 def buckets(plan: dict[str, Any], indices: list[int] | None = None) -> int:

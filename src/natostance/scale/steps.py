@@ -8,7 +8,6 @@ sorted Parquet files and ``summary.json``. Nothing here cleans or segments text.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -35,12 +34,16 @@ def reason_class(reason: str) -> str:
     return re.sub(r"\d+", "N", reason.split(":")[0].split(" (")[0])[:60]
 
 
-class ReadRaw(PipelineStep):
-    name, type = "natostance raw files", "📖 - READER"
+class _WorkStep(PipelineStep):
+    """A step that finds everything it needs in the job's work folder (a path string: steps are pickled)."""
 
     def __init__(self, work: str):
         super().__init__()
         self.work = work
+
+
+class ReadRaw(_WorkStep):
+    name, type = "natostance raw files", "📖 - READER"
 
     def run(self, data=None, rank: int = 0, world_size: int = 1):
         plan = P.load(Path(self.work))
@@ -57,12 +60,8 @@ class ReadRaw(PipelineStep):
                                                                        "item": item, "key": [index, seq]})
 
 
-class BuildArticles(PipelineStep):
+class BuildArticles(_WorkStep):
     name, type = "natostance process_article", "🔨 - BUILDER"
-
-    def __init__(self, work: str):
-        super().__init__()
-        self.work = work
 
     def run(self, data, rank: int = 0, world_size: int = 1):
         sources = sourcesfile.load(Path(P.load(Path(self.work))["input"]))
@@ -82,19 +81,15 @@ class BuildArticles(PipelineStep):
             yield doc
 
 
-class WriteShards(PipelineStep):
+class WriteShards(_WorkStep):
     name, type = "natostance sorted Parquet", "💽 - WRITER"
-
-    def __init__(self, work: str):
-        super().__init__()
-        self.work = work
 
     def run(self, data, rank: int = 0, world_size: int = 1):
         work = Path(self.work)
         plan, out = P.load(work), P.task_dir(work, rank)
         shutil.rmtree(out, ignore_errors=True)  # leftovers of an interrupted attempt of this task
         out.mkdir(parents=True)
-        buckets = P.buckets(plan, list(shard(plan["files"], rank, world_size)))
+        buckets = P.buckets(plan, shard(plan["files"], rank, world_size))
         spills = {c: SortedSpill(c, out, records.arrow_schema(c), buckets) for c in ("articles", "sentences")}
         index = ArticleIndex(out / P.INDEX, P.buckets(plan))  # summaries with their reading-order key
         leakage, files, rejected = LeakageCheck(stable_fingerprint, out / P.LEAKAGE), {}, []
@@ -130,21 +125,15 @@ class WriteShards(PipelineStep):
         leakage.flush()
         summary_doc = {"rank": rank, "files": files, "rows": rows, "stats": stats, "rejected": rejected,
                        "leakage_examples": [[fp, sid] for fp, sid in leakage.examples.items()]}
-        tmp = out / (P.SUMMARY + ".tmp")
-        tmp.write_text(json.dumps(summary_doc, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(out / P.SUMMARY)
+        P.write_json(out / P.SUMMARY, summary_doc)
         return
         yield  # a generator: datatrove drains the last step
 
 
-class FinishStep(PipelineStep):
+class FinishStep(_WorkStep):
     """The finish step as a one-task pipeline (a Slurm job that depends on the tasks' job)."""
 
     name, type = "natostance finish", "🏁 - FINISH"
-
-    def __init__(self, work: str):
-        super().__init__()
-        self.work = work
 
     def run(self, data=None, rank: int = 0, world_size: int = 1):
         from natostance.scale.finish import finish
