@@ -37,7 +37,7 @@ browser:
 # the pinned Label Studio server in its OWN virtualenv (${XDG_CACHE_HOME:-~/.cache}/natostance/label-studio-<v>),
 # installed once per machine; never into .venv (it pins pyarrow<25)
 ls-venv: venv
-	$(BIN)/python -c "from natostance.annotate.server import install; print(install())"
+	$(BIN)/python -c "from natostance.annotate.labelstudio.server import install; print(install())"
 
 test: venv ls-venv browser
 	$(BIN)/python -m pytest

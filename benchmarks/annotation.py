@@ -22,11 +22,11 @@ import time
 from pathlib import Path
 
 from natostance import labels as L
-from natostance.annotate import server as S
-from natostance.annotate.client import Client
-from natostance.annotate.convert import convert, load_export
-from natostance.annotate.push import ensure_project, push, push_tasks
-from natostance.annotate.tasks import sentence_tasks
+from natostance.annotate.labelstudio import server as S
+from natostance.annotate.labelstudio.client import Client
+from natostance.annotate.labelstudio.convert import convert, load_export
+from natostance.annotate.labelstudio.push import ensure_project, push, push_tasks
+from natostance.annotate.labelstudio.tasks import sentence_tasks
 
 WORDS = ("NATO Russia Kremlin Washington Kyiv alliance troops summit sanctions said officials "
          "border talks missile defence spending Europe minister statement").split()

@@ -31,8 +31,8 @@ from pathlib import Path
 kind, raw, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 import pyarrow as pa; pa.array(["warm"])  # pyarrow imports pandas on first conversion: keep it out of the timing
 if kind == "builder":
-    from natostance.builder import build
-    import natostance.sources.html, trafilatura  # noqa: F401
+    from natostance.builder.pipeline import build
+    import natostance.builder.sources.html, trafilatura  # noqa: F401
     job = lambda: sum(build(raw, out).rows["articles"].values())
 else:
     import floor
@@ -54,7 +54,7 @@ def segmenter_comparison() -> dict:
     sys.path.insert(0, str(HERE.parent / "tests" / "builder"))
     from test_golden import SEEDS, boundaries, read_gold_segmentation
 
-    from natostance.segment import split_paragraph
+    from natostance.builder.segment import split_paragraph
 
     gold = [read_gold_segmentation(n) for n in SEEDS]
     paragraphs = [" ".join(p) for g in gold for p in g]

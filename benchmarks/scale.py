@@ -77,12 +77,12 @@ def watch(cmd: list[str]) -> dict:
 
 def job(kind: str, raw: str, out: str, workers: int, tasks: int) -> None:
     """One build in this (fresh) process; prints the number of articles built."""
-    from natostance.builder import BuildOptions, build
+    from natostance.builder.pipeline import BuildOptions, build
 
     if kind == "local":
         report = build(raw, out, BuildOptions())
     else:
-        from natostance import scale
+        from natostance.builder import scale
 
         report = scale.build(raw, out, BuildOptions(), scale.ScaleOptions(tasks=tasks, workers=workers))
     print(json.dumps({"articles": sum(report.rows["articles"].values())}))

@@ -15,7 +15,7 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/* from the current builder")
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/builder/golden/* from the current builder")
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def strip_annotations(raw: Path) -> None:
 def plain_dataset(dest: Path) -> Path:
     """A copy of this dataset without the annotation campaign (its files stay in this repository),
     rebuilt with the text configs only."""
-    from natostance.builder import build
+    from natostance.builder.pipeline import build
 
     shutil.copytree(DATASET, dest)
     strip_annotations(dest / "raw")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import pytest
 
-from natostance.annotate import server as S
+from natostance.annotate.labelstudio import server as S
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PASSWORD = S.TEMPLATE_PASSWORD
@@ -80,7 +80,7 @@ def ls_server(tmp_path_factory):
 
 @pytest.fixture
 def client(ls_server, monkeypatch):
-    from natostance.annotate.client import Client
+    from natostance.annotate.labelstudio.client import Client
 
     monkeypatch.setenv("LABEL_STUDIO_URL", ls_server.url)
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", ls_server.token)

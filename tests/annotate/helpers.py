@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from natostance.annotate import config as C
+from natostance.annotate.labelstudio import config as C
 
 
 def stance_result(kind: str, stances: dict[str, str], holders: dict[str, str] | None = None) -> list[dict]:

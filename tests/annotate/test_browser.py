@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from natostance import labels as L
-from natostance.annotate.push import project_title, push
-from natostance.annotate.server import TEMPLATE_PASSWORD as PASSWORD
+from natostance.annotate.labelstudio.push import project_title, push
+from natostance.annotate.labelstudio.server import TEMPLATE_PASSWORD as PASSWORD
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -153,7 +153,7 @@ def test_a_person_labels_a_sentence_in_the_ui_and_pull_reads_it_back(browser, ls
     """Click every target's stance and holder in the real UI, submit, pull: the records say what was clicked."""
     from selenium.webdriver.common.by import By
 
-    from natostance.annotate.pull import pull
+    from natostance.annotate.labelstudio.pull import pull
 
     push(rows, round_name="ui2", kinds=["sentences"], client=client)
     _login(browser, ls_server)
@@ -207,7 +207,7 @@ def test_a_person_marks_claim_spans_in_the_ui_and_offsets_are_code_points(browse
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    from natostance.annotate.pull import pull
+    from natostance.annotate.labelstudio.pull import pull
 
     push(rows, round_name="ui3", kinds=["articles"], client=client)
     _login(browser, ls_server)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from natostance.annotate import server as S
+from natostance.annotate.labelstudio import server as S
 from natostance.annotate.records import StanceLabel, write_jsonl
 from natostance.cli import cli
 
@@ -93,7 +93,7 @@ def test_missing_records_and_predictions_for_another_kind_are_one_line_errors(tm
     assert res.exit_code == 1
     assert res.output == f"error: {tmp_path / 'zz' / 'stance.jsonl'}: no such file (records are written by " \
                          "`natostance annotate pull`)\n"
-    from natostance.annotate.push import push
+    from natostance.annotate.labelstudio.push import push
     from natostance.errors import InputError
 
     preds = tmp_path / "p.jsonl"

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from natostance import labels as L
-from natostance.annotate import config as C
+from natostance.annotate.labelstudio import config as C
 from natostance.errors import NatoStanceError
 
 COMMITTED = Path(__file__).resolve().parents[2] / "annotation" / "config"

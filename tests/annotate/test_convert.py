@@ -4,8 +4,8 @@ import pytest
 
 from helpers import claim_result, exported_task, stance_result
 from natostance import labels as L
-from natostance.annotate.convert import convert, load_export
-from natostance.annotate.tasks import article_tasks, sentence_tasks
+from natostance.annotate.labelstudio.convert import convert, load_export
+from natostance.annotate.labelstudio.tasks import article_tasks, sentence_tasks
 from natostance.errors import InputError, ManyErrors
 
 

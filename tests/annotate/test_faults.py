@@ -6,10 +6,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from natostance.annotate import config as C
-from natostance.annotate.client import Client
-from natostance.annotate.push import ensure_project, project_title, push
-from natostance.annotate.server import free_port, start_copy
+from natostance.annotate.labelstudio import config as C
+from natostance.annotate.labelstudio.client import Client
+from natostance.annotate.labelstudio.push import ensure_project, project_title, push
+from natostance.annotate.labelstudio.server import free_port, start_copy
 from natostance.cli import cli
 from natostance.errors import NatoStanceError
 

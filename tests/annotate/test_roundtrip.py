@@ -11,8 +11,8 @@ from helpers import claim_result, stance_result
 from natostance import labels as L
 from natostance.annotate.adjudicate import adjudicate
 from natostance.annotate.agreement import agreement
-from natostance.annotate.pull import convert_file, pull
-from natostance.annotate.push import project_title, push
+from natostance.annotate.labelstudio.pull import convert_file, pull
+from natostance.annotate.labelstudio.push import project_title, push
 
 pytestmark = pytest.mark.server
 

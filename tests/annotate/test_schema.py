@@ -6,9 +6,9 @@ from referencing import Registry, Resource
 from helpers import claim_result, exported_task, stance_result
 from natostance import labels as L
 from natostance.annotate.adjudicate import adjudicate
-from natostance.annotate.convert import convert
+from natostance.annotate.labelstudio.convert import convert
 from natostance.annotate.records import to_json
-from natostance.annotate.tasks import article_tasks
+from natostance.annotate.labelstudio.tasks import article_tasks
 
 
 def _validator(defn: str | None = None):

@@ -1,6 +1,6 @@
 import pytest
 
-from natostance.annotate import tasks as T
+from natostance.annotate.labelstudio import tasks as T
 from natostance.errors import InputError
 
 
@@ -41,7 +41,7 @@ def test_predictions_attach_as_choices_and_unknown_units_are_refused(rows):
 def test_benchmark_submissions_are_read_as_pre_annotations(tmp_path):
     import json
 
-    from natostance.annotate.push import load_predictions, prediction_kinds
+    from natostance.annotate.labelstudio.push import load_predictions, prediction_kinds
 
     sub = tmp_path / "tfidf.jsonl"
     rows = [{"task": "sentence_stance", "unit_id": "s1", "target": "nato", "label": "against", "holder": "author"},

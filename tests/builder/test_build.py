@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from dataset_copies import strip_annotations, tree
-from natostance import builder as build_module
-from natostance.builder import BuildOptions, build
+from natostance.builder import pipeline as build_module
+from natostance.builder.pipeline import BuildOptions, build
 from natostance.errors import InputError, ManyErrors
-from natostance.validation import validate
+from natostance.publish.validation import validate
 
 REPO = Path(__file__).resolve().parents[2]
 DATASET = REPO / "dataset"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from natostance import boilerplate
-from natostance.clean import clean
-from natostance.document import RawArticle
+from natostance.builder.cleaning import rules as boilerplate
+from natostance.builder.cleaning.steps import clean
+from natostance.builder.document import RawArticle
 
 CASES = json.loads((Path(__file__).parent / "fixtures" / "cleaning.json").read_text(encoding="utf-8"))
 

@@ -7,11 +7,11 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from natostance.document import RawArticle, Rejected
+from natostance.builder.document import RawArticle, Rejected
 from natostance.errors import InputError
-from natostance.process import Drop, process_article
-from natostance.sources import read_bytes
-from natostance.sourcesfile import SplitRule
+from natostance.builder.process import Drop, process_article
+from natostance.builder.sources import read_bytes
+from natostance.builder.sourcesfile import SplitRule
 
 FRAGMENTS = [b"{", b"}", b'"content"', b'"rendered"', b":", b"<p>", b"</p>", b"<html>", b"\n\n", b"\r\n", b"\xef\xbb\xbf",
              b"[x](y)", b"Tags: ", b"By ", b"* * *", b"\xe9", b"\x00", b"U.S. ", b"NATO. ", b'"text"', b"\xe2\x80\x9c`"]

@@ -1,8 +1,8 @@
 """Golden files for the five seeds: clean text (paragraphs), metadata and sentences, reviewed by eye.
 
-``tests/golden/<seed>.json`` holds the article row (metadata and paragraphs) and the removals;
-``tests/golden/<seed>.sentences.txt`` is the gold segmentation: one sentence per line, a blank line between
-paragraphs. Every boundary in it was checked by a maintainer against the text (see tests/golden/README.md).
+``tests/builder/golden/<seed>.json`` holds the article row (metadata and paragraphs) and the removals;
+``tests/builder/golden/<seed>.sentences.txt`` is the gold segmentation: one sentence per line, a blank line between
+paragraphs. Every boundary in it was checked by a maintainer against the text (see tests/builder/golden/README.md).
 """
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from natostance.builder import raw_files
-from natostance.process import process_article
-from natostance.segment import segment
-from natostance.sources import read_file
-from natostance.sourcesfile import load
+from natostance.builder.pipeline import raw_files
+from natostance.builder.process import process_article
+from natostance.builder.segment import segment
+from natostance.builder.sources import read_file
+from natostance.builder.sourcesfile import load
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "dataset" / "raw"
-GOLDEN = REPO / "tests" / "golden"
+GOLDEN = Path(__file__).parent / "golden"
 SEEDS = [p.name for p in raw_files(RAW)]
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from natostance.segment import segment, split_paragraph
+from natostance.builder.segment import segment, split_paragraph
 
 
 def sents(text: str) -> list[str]:

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from natostance.document import Rejected
+from natostance.builder.document import Rejected
 from natostance.errors import InputError
-from natostance.sources import detect_format, read_bytes
-from natostance.sources.decode import decode
+from natostance.builder.sources import detect_format, read_bytes
+from natostance.builder.sources.decode import decode
 
 WP = {"title": {"rendered": "A &amp; B"}, "link": "https://example.org/2024/01/02/post/", "date": "2024-01-02T10:00:00",
       "content": {"rendered": "<p>First para.</p>\n<p>Second <em>para</em>.</p><iframe src='https://www.youtube.com/embed/x'></iframe>"},

@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from natostance import articleindex, leakage, parquet_io
-from natostance.articleindex import ArticleIndex
-from natostance.builder import BuildOptions, build
-from natostance.leakage import LeakageCheck, stable_fingerprint
-from natostance.manifest import Streamed, dump_json
+from natostance import parquet_io
+
+from natostance.builder import articleindex
+
+from natostance.builder import leakage
+from natostance.builder.articleindex import ArticleIndex
+from natostance.builder.pipeline import BuildOptions, build
+from natostance.builder.leakage import LeakageCheck, stable_fingerprint
+from natostance.publish.manifest import Streamed, dump_json
 from natostance.parquet_io import read_config
 
 
@@ -120,8 +124,8 @@ def test_a_build_that_spills_everything_equals_the_in_memory_build(tmp_path, mon
 
 @pytest.mark.parametrize("n, listed", [(5, True), (1001, False)])
 def test_card_lists_articles_up_to_a_thousand_then_counts(n, listed):
-    from natostance.card import body
-    from natostance.report import BuildReport
+    from natostance.publish.card import body
+    from natostance.builder.report import BuildReport
 
     report = BuildReport(dataset_version="0.0.0", rows={"articles": {"train": n}})
     for r in _rows(n):

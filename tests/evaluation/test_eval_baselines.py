@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from eval_helpers import GOLD_DIR
 
-from natostance.baselines import BASELINES, run_baseline
-from natostance.baselines.rules import stance_for, target_patterns
+from natostance.evaluation.baselines import BASELINES, run_baseline
+from natostance.evaluation.baselines.rules import stance_for, target_patterns
 from natostance.errors import InputError
 from natostance.evaluation.check import check_submission
 from natostance.evaluation.score import score

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from eval_helpers import GOLD_DIR
 
-from natostance.baselines import run_baseline
+from natostance.evaluation.baselines import run_baseline
 from natostance.errors import InputError
 from natostance.evaluation.check import check_submission
 

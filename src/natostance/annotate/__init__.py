@@ -1,6 +1,10 @@
-"""The annotation campaign: Label Studio configs, push, pull, agreement and adjudication (issue #3).
+"""Annotate: the annotation campaign (``natostance annotate ...``).
 
-``client.py`` is the only module that talks to a server; ``server.py`` runs a local one in its own
-virtualenv; everything else is pure functions over tasks and records. The CLI verbs
-(``natostance annotate ...``) mirror ``push``, ``pull``, ``agreement`` and ``adjudicate``.
+* ``labelstudio/`` everything that talks to or runs a Label Studio server: client, server, configs, push, pull,
+  export conversion
+* ``passfile.py``  offline passes (label files made outside the browser, posted as their annotator's user)
+* ``records.py``   the per-annotator records that ``pull`` writes and everything downstream reads
+* ``agreement.py`` Krippendorff's alpha, Cohen's kappa, span F1; ``adjudicate.py`` majority vote + written decisions
+
+Only ``labelstudio/client.py`` sends requests; everything outside ``labelstudio/`` is pure functions over records.
 """

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from natostance import labels as L
-from natostance.annotate import config as C
+from natostance.annotate.labelstudio import config as C
 from natostance.errors import InputError, ManyErrors
 from natostance.jsonlines import object_lines
 from natostance.records import ref_validator
@@ -107,8 +107,8 @@ def article_result(labs: Mapping[str, str], claims: list[dict], text: str) -> li
 
 def submit_pass(client, folder: str | Path, annotator: str, round_name: str, dataset: str | Path) -> dict:
     """Post a checked pass as ``annotator`` (created if needed) to the round's projects; return counts."""
-    from natostance.annotate.push import project_title
-    from natostance.annotate.tasks import unit_key
+    from natostance.annotate.labelstudio.push import project_title
+    from natostance.annotate.labelstudio.tasks import unit_key
     from natostance.parquet_io import read_config
 
     sentences, articles = read_config(dataset, "sentences"), read_config(dataset, "articles")

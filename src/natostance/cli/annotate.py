@@ -31,7 +31,7 @@ def annotate() -> None:
 @click.option("--username", default="admin@localhost", show_default=True)
 def server(data_dir, port, username) -> None:
     """Install (once) and start a local Label Studio on 127.0.0.1; Ctrl-C stops it."""
-    from natostance.annotate.server import serve
+    from natostance.annotate.labelstudio.server import serve
 
     serve(data_dir, port=port, username=username, echo=click.echo)
 
@@ -41,7 +41,7 @@ def server(data_dir, port, username) -> None:
 @click.option("--check", is_flag=True, help="Only check that the files in --out are current (exit 1 if not).")
 def config(out, check) -> None:
     """Write the labeling configs generated from schemas/labels.schema.json."""
-    from natostance.annotate.config import check_configs, write_configs
+    from natostance.annotate.labelstudio.config import check_configs, write_configs
 
     if check:
         check_configs(out)
@@ -63,7 +63,7 @@ def config(out, check) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def push(dataset, round_name, kinds, predictions, model_version, overlap, batch_size, update_config, as_json) -> None:
     """Create the round's projects and import the tasks the server does not have yet."""
-    from natostance.annotate.push import push as run
+    from natostance.annotate.labelstudio.push import push as run
 
     results = run(dataset, round_name=round_name, kinds=kinds or ("sentences", "articles"),
                   predictions=predictions, model_version=model_version, overlap=overlap,
@@ -80,7 +80,7 @@ def push(dataset, round_name, kinds, predictions, model_version, overlap, batch_
 @click.option("--json", "as_json", is_flag=True)
 def pull(round_name, kinds, out, as_json) -> None:
     """Export the round (full JSON), keep it with its SHA-256, and convert it to records."""
-    from natostance.annotate.pull import pull as run
+    from natostance.annotate.labelstudio.pull import pull as run
 
     r = run(round_name, kinds=kinds or ("sentences", "articles"), out=out)
     obj = {"exports": [str(p) for p in r.exports], "stance": str(r.stance_path), "claims": str(r.claims_path),
@@ -141,7 +141,7 @@ def submit_pass(folder, annotator, round_name, dataset, as_json) -> None:
 
     Example: natostance annotate submit-pass passes/p1 --annotator p1@example.org --round r1
     """
-    from natostance.annotate.client import Client
+    from natostance.annotate.labelstudio.client import Client
     from natostance.annotate.passfile import submit_pass as run
 
     r = run(Client(), folder, annotator, round_name, dataset)

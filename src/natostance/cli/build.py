@@ -42,13 +42,13 @@ def register(cli: click.Group) -> None:
         At scale (JSON-lines dumps, .gz/.zst, WARC files; resumable: rerun the same command):
         natostance build crawl/ --out dataset --engine datatrove --tasks 64 --workers 16
         """
-        from natostance.builder import BuildOptions, build
+        from natostance.builder.pipeline import BuildOptions, build
 
         progress = sys.stderr.isatty() if progress is None else progress
         opts = BuildOptions(dataset_version=dataset_version, allow_changed=allow_changed, keep_going=keep_going,
                             progress=progress, annotations=not no_annotations, text_free=text_free)
         if engine == "datatrove":
-            from natostance import scale
+            from natostance.builder import scale
 
             so = scale.ScaleOptions(executor, tasks, workers, slurm_partition, slurm_time)
             report = scale.build(raw_dir, out_dir, opts, so)
@@ -67,7 +67,7 @@ def register(cli: click.Group) -> None:
 
         Example: natostance validate dataset
         """
-        from natostance.validation import validate
+        from natostance.publish.validation import validate
 
         report = validate(dataset_dir)
         click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.summary())
@@ -85,7 +85,7 @@ def register_datasheet(cli: click.Group) -> None:
         """
         from pathlib import Path
 
-        from natostance import datasheet as ds
+        from natostance.publish import datasheet as ds
         from natostance.errors import NatoStanceError
 
         if check:

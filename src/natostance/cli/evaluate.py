@@ -113,7 +113,7 @@ def register(cli: click.Group) -> None:
 
         Example: natostance baseline tfidf --gold dataset --out runs/tfidf.jsonl
         """
-        from natostance.baselines import run_baseline
+        from natostance.evaluation.baselines import run_baseline
 
         options = {k: v for k, v in {"base_url": base_url, "model": model}.items() if v}
         click.echo(f"wrote {run_baseline(name, gold, out, split, **options)}")

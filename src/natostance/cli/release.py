@@ -20,7 +20,7 @@ def register(cli: click.Group) -> None:
 
         Example: natostance release 0.2.0
         """
-        from natostance.release import release
+        from natostance.publish.release import release
 
         r = release(repo, version, tag=tag, day=day)
         click.echo(f"released dataset {r['to']} ({r['kind']} step from {r['from']}, {r['date']})"
@@ -39,7 +39,7 @@ def register(cli: click.Group) -> None:
 
         Example: natostance diff v0.1.0 dataset
         """
-        from natostance.diff import diff, summary
+        from natostance.publish.diff import diff, summary
 
         d = diff(old, new, repo)
         click.echo(json.dumps(d, indent=2, ensure_ascii=False, default=str) if as_json else summary(d))
@@ -55,7 +55,7 @@ def register(cli: click.Group) -> None:
 
         Example: natostance push-to-hub nato-stance/nato-stance --dry-run
         """
-        from natostance.hub import push_to_hub
+        from natostance.publish.hub import push_to_hub
 
         up = push_to_hub(dataset_dir, repo, revision, dry_run=dry_run)
         text = up.summary() if dry_run else up.summary().replace("would upload", "uploaded", 1)
@@ -69,7 +69,7 @@ def register(cli: click.Group) -> None:
 
         Example: natostance rehydrate dataset ~/my-copies/raw
         """
-        from natostance.rehydrate import rehydrate
+        from natostance.publish.rehydrate import rehydrate
 
         report = rehydrate(dataset_dir, raw_dir)
         click.echo(f"rehydrated {report.out_dir}: " + ", ".join(f"{c} {sum(n.values())}" for c, n in report.rows.items()))

@@ -1,0 +1,158 @@
+"""Pure cleaning steps: ``RawArticle`` blocks in, clean paragraphs out, every removal counted by rule name.
+
+Steps run in this order (``clean``): whitespace → inline markup → embedded-post URLs → header/trailer
+block rules (metadata lifted into ``Meta``) → title line → stray trailing artefacts → paragraphs broken
+mid-sentence rejoined → duplicated standfirst/paragraphs dropped. No I/O, no global state.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from difflib import SequenceMatcher
+
+from natostance.builder.cleaning import rules as B
+from natostance.builder.dates import to_iso_date
+from natostance.builder.document import Meta, RawArticle
+
+_WS_RUN = re.compile(r"\s{2,}|[^\S ]")
+_MARKUP = re.compile(r"[\[<*]")  # every inline rule needs one of these characters
+_HAS_WORD = re.compile(r"\w")
+_ENDS_SENTENCE = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+_LIST_FIELDS = {"tags", "categories", "embeds"}
+
+
+def normalize_whitespace(blocks: list[str], counts: Counter) -> list[str]:
+    out = []
+    for block in blocks:
+        block, n = _WS_RUN.subn(" ", block.strip())
+        counts["whitespace"] += n
+        if block:
+            out.append(block)
+    return out
+
+
+def strip_inline(blocks: list[str], counts: Counter) -> list[str]:
+    out = []
+    for block in blocks:
+        if not _MARKUP.search(block):
+            out.append(block)
+            continue
+        for rule in B.INLINE:
+            block, n = rule.pattern.subn(rule.replacement, block)
+            counts[rule.name] += n
+        block = block.strip()
+        if block:
+            out.append(block)
+    return out
+
+
+def lift_embeds(blocks: list[str], meta: Meta, counts: Counter) -> list[str]:
+    out = []
+    for block in blocks:
+        m = B.EMBED.fullmatch(block)
+        if m:
+            meta.embeds.append(m.group(1))
+            counts["embed_url"] += 1
+        else:
+            out.append(block)
+    return out
+
+
+def _set_field(meta: Meta, name: str, value: object) -> None:
+    if name in _LIST_FIELDS:
+        getattr(meta, name).extend(v.strip() for v in str(value).split(",") if v.strip())
+        return
+    if name == "original_language":
+        value = B.LANGUAGES.get(str(value), str(value))
+    elif name in ("published", "posted"):
+        value = to_iso_date(str(value))
+    if getattr(meta, name) in (None, False) and value is not None:
+        setattr(meta, name, value.strip() if isinstance(value, str) else value)
+
+
+def apply_block_rules(blocks: list[str], meta: Meta, counts: Counter) -> list[str]:
+    n = len(blocks)
+    out = []
+    for i, block in enumerate(blocks):
+        zone = {B.ANYWHERE, B.HEAD} if i < B.HEAD_BLOCKS else {B.ANYWHERE}
+        if i >= n - B.TAIL_BLOCKS:
+            zone.add(B.TAIL)
+        for rule in B.BLOCKS:
+            if rule.where in zone and (m := rule.pattern.fullmatch(block)):
+                for name, value in m.groupdict().items():
+                    _set_field(meta, name, value)
+                for name, value in rule.constants:
+                    _set_field(meta, name, value)
+                counts[rule.name] += 1
+                break
+        else:
+            out.append(block)
+    return out
+
+
+def take_title(blocks: list[str], meta: Meta, counts: Counter) -> list[str]:
+    """A first block that reads as a headline (short, no sentence-final punctuation) becomes the title."""
+    if meta.title is None and len(blocks) > 1 and len(blocks[0]) <= 250 and not _ENDS_SENTENCE.search(blocks[0]):
+        meta.title = blocks[0]
+        counts["title_line"] += 1
+        return blocks[1:]
+    return blocks
+
+
+def drop_trailing_artifacts(blocks: list[str], counts: Counter) -> list[str]:
+    """Drop final blocks with no letter or digit (a stray quote, a backtick)."""
+    while blocks and not _HAS_WORD.search(blocks[-1]):
+        blocks = blocks[:-1]
+        counts["stray_trailing_artifact"] += 1
+    return blocks
+
+
+def rejoin_broken_paragraphs(blocks: list[str], counts: Counter) -> list[str]:
+    """Rejoin a block that stops mid-sentence with the next one when that starts in lower case."""
+    out: list[str] = []
+    for block in blocks:
+        if out and not _ENDS_SENTENCE.search(out[-1]) and block[:1].islower():
+            out[-1] = f"{out[-1]} {block}"
+            counts["rejoined_paragraph"] += 1
+        else:
+            out.append(block)
+    return out
+
+
+def _key(block: str) -> str:
+    return block[:32].casefold()
+
+
+def drop_duplicates(blocks: list[str], counts: Counter) -> list[str]:
+    """Drop a standfirst repeated (near-verbatim) as a later paragraph, and exact repeated paragraphs."""
+    later: dict[str, list[int]] = {}
+    for i, block in enumerate(blocks):
+        later.setdefault(_key(block), []).append(i)
+    drop: set[int] = set()
+    for i, block in enumerate(blocks):
+        twins = [j for j in later[_key(block)] if j > i and j not in drop]
+        for j in twins:
+            if blocks[j] == block:
+                drop.add(j)
+                counts["duplicate_paragraph"] += 1
+            elif i < 3 and SequenceMatcher(None, block, blocks[j], autojunk=False).ratio() >= 0.8:
+                drop.add(i)
+                counts["duplicate_standfirst"] += 1
+                break
+    return [b for i, b in enumerate(blocks) if i not in drop]
+
+
+def clean(raw: RawArticle) -> tuple[list[str], dict[str, int]]:
+    """Run every step; return the clean paragraphs and the per-rule counts (only rules that fired)."""
+    counts: Counter = Counter()
+    blocks = normalize_whitespace(raw.blocks, counts)
+    blocks = strip_inline(blocks, counts)
+    blocks = lift_embeds(blocks, raw.meta, counts)
+    blocks = apply_block_rules(blocks, raw.meta, counts)
+    if raw.source_format in ("plain", "markdown"):
+        blocks = take_title(blocks, raw.meta, counts)
+    blocks = drop_trailing_artifacts(blocks, counts)
+    blocks = rejoin_broken_paragraphs(blocks, counts)
+    blocks = drop_duplicates(blocks, counts)
+    return blocks, {k: v for k, v in sorted(counts.items()) if v}

@@ -1,0 +1,242 @@
+"""``build(raw_dir, out_dir)``: raw articles → the released dataset folder, atomically.
+
+Read each file once (hash, check against ``sources.yaml``, parse), run the per-article function, validate
+every row against its JSON Schema, stream rows to sorted Parquet, then write raw copies, splits file,
+dataset card and manifest. Everything goes to a temporary folder that replaces the output only at the end:
+a failed build leaves the previous dataset untouched. Bad files are all listed at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from natostance import _version, labels, records
+
+from natostance.builder import sourcesfile
+from natostance.builder.articleindex import ArticleIndex
+from natostance.publish.card import write_card
+from natostance.publish.croissant import CROISSANT, write_croissant
+from natostance.builder.document import RawArticle, Rejected
+from natostance.errors import InputError, ManyErrors, NatoStanceError
+from natostance.builder.goldconfigs import AnnotationInputs, build_rows
+from natostance.builder.leakage import LeakageCheck
+from natostance.publish.manifest import write_manifest, write_splits
+from natostance.parquet_io import SortedSpill, buckets_for
+from natostance.builder.process import Drop, process_article
+from natostance.builder.report import BuildReport
+from natostance.builder.sources import read_bytes
+from natostance.builder.swap import link_or_copy, staging
+
+OWNED = ("data/articles", "data/sentences", "raw", "README.md", CROISSANT, "manifest.json", "splits.json", "rejects.jsonl")
+ANNOTATION_OWNED = (*(f"data/{c}" for c in records.ANNOTATION_CONFIGS), "shape.json")
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    dataset_version: str = _version.DATASET_VERSION
+    allow_changed: bool = False
+    keep_going: bool = False
+    progress: bool = False
+    annotations: bool = True  # build stance/claims/annotations from the campaign files sources.yaml names
+    annotations_base: str | None = None  # folder those paths are relative to (default: the raw folder)
+    text_free: bool = False  # blank article/sentence texts and leave raw files out (see rehydrate.py)
+    dataset_date: str | None = _version.DATASET_DATE  # release date: Croissant datePublished, manifest
+
+
+def raw_files(raw_dir: Path) -> list[Path]:
+    """Every article file under ``raw_dir`` in name order (hidden files and the sources file excluded)."""
+    return sorted(
+        p for p in raw_dir.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
+        and p.name != sourcesfile.SOURCES_FILE
+    )
+
+
+def _progress(items: list[Path], enabled: bool):
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, unit="file", desc="build", dynamic_ncols=True)
+
+
+def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None = None) -> BuildReport:
+    opts = options or BuildOptions()
+    raw_dir, out_dir = Path(raw_dir).resolve(), Path(out_dir).resolve()
+    if not raw_dir.is_dir():
+        raise InputError(str(raw_dir), "not a folder of raw articles")
+    sources = sourcesfile.load(raw_dir)
+    files = raw_files(raw_dir)
+    if not files:
+        raise InputError(str(raw_dir), "no article files found")
+    with staging(out_dir, OWNED + ANNOTATION_OWNED) as tmp, \
+            tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.work-", dir=out_dir.parent) as work:
+        report = _build_into(raw_dir, tmp, Path(work), files, sources, opts)
+    report.out_dir = str(out_dir)
+    return report
+
+
+def dataset_meta(opts: BuildOptions) -> dict[str, str]:
+    """Key-value metadata of every Parquet file (sorted when written)."""
+    meta = {"dataset_name": "nato-stance", "dataset_version": opts.dataset_version,
+            "schema_version": _version.SCHEMA_VERSION, "labels_version": labels.labels_version(),
+            "text_free": str(opts.text_free).lower()}
+    if opts.dataset_date:
+        meta["dataset_date"] = opts.dataset_date
+    return meta
+
+
+def read_records(data: bytes, name: str) -> list[RawArticle | Rejected]:
+    """One raw file's records; a file that cannot be read at all becomes a single ``Rejected``."""
+    try:
+        return list(read_bytes(data, name))
+    except InputError as exc:
+        return [Rejected(exc.where, exc.problem)]
+
+
+def build_record(rec: RawArticle | Rejected, name: str, sources: sourcesfile.Sources,
+                 seen: dict[str, str]) -> tuple[dict, list[dict], dict[str, int]] | Rejected:
+    """The per-record step every engine runs: process, drop with reason, reject duplicates, validate."""
+    if isinstance(rec, Rejected):
+        return rec
+    try:
+        article, sentences, removals = process_article(rec, sources.curated(name), sources.rule)
+    except Drop as exc:
+        return Rejected(rec.source_file + (f":{rec.source_line}" if rec.source_line else ""), str(exc))
+    if article["article_id"] in seen:
+        return Rejected(name, f"duplicate of {seen[article['article_id']]} (same bytes)")
+    seen[article["article_id"]] = name
+    validate_rows(article, sentences)
+    return article, sentences, removals
+
+
+def annotation_inputs(raw_dir: Path, sources: sourcesfile.Sources, opts: BuildOptions,
+                      report: BuildReport) -> AnnotationInputs | None:
+    base = Path(opts.annotations_base) if opts.annotations_base else raw_dir
+    ann = AnnotationInputs.resolve(base, sources.annotations) if opts.annotations else None
+    if sources.annotations and ann is None:
+        if opts.annotations:
+            raise InputError(sourcesfile.SOURCES_FILE, f"annotations named here not found at {sources.annotations.get('gold')} "
+                             "(relative to the raw folder); build with --no-annotations for the text configs only")
+        report.notes.append("built without annotations (--no-annotations): no stance, claims or annotations configs")
+    return ann
+
+
+def _build_into(raw_dir: Path, tmp: Path, work: Path, files: list[Path], sources: sourcesfile.Sources, opts: BuildOptions) -> BuildReport:
+    meta = dataset_meta(opts)
+    buckets = buckets_for(sum(p.stat().st_size for p in files))
+    spills = {c: SortedSpill(c, tmp, records.arrow_schema(c), buckets) for c in ("articles", "sentences")}
+    report = BuildReport(dataset_version=opts.dataset_version, text_free=opts.text_free,
+                         articles=ArticleIndex(work / "index", buckets))
+    leakage, seen, hashes, rejected = LeakageCheck(folder=work / "leakage"), {}, {}, []
+    ann = annotation_inputs(raw_dir, sources, opts, report)
+    texts, splits_of, sentence_ids = {}, {}, set()
+    for path in _progress(files, opts.progress):
+        name = path.relative_to(raw_dir).as_posix()
+        data = path.read_bytes()
+        hashes[name] = hashlib.sha256(data).hexdigest()
+        for rec in read_records(data, name):
+            built = build_record(rec, name, sources, seen)
+            if isinstance(built, Rejected):
+                rejected.append(built)
+                continue
+            article, sentences, removals = built
+            for s in sentences:
+                leakage.add(s["split"], s["sentence_id"], s["text"])
+            if ann and article["article_id"] in ann.articles:
+                texts[article["article_id"]] = article["text"]
+                splits_of[article["article_id"]] = article["split"]
+                sentence_ids.update(s["sentence_id"] for s in sentences)
+            if opts.text_free:
+                article["text"] = None
+                sentences = [{**s, "text": None} for s in sentences]
+            spills["articles"].add([article])
+            spills["sentences"].add(sentences)
+            report.add_article(article, removals)
+    check_build(sources, hashes, rejected, report, opts)
+    if ann:
+        for config, rows in build_rows(ann, texts, splits_of, sentence_ids).items():
+            if opts.text_free and config != "stance":
+                rows = [{**r, "text": None} for r in rows]
+            bad = [f"{config} row {i}: {e}" for i, row in enumerate(rows) for e in records.row_errors(config, row)]
+            if bad:
+                raise ManyErrors(bad, f"build failed: {config} rows break their schema")
+            spills[config] = SortedSpill(config, tmp, records.arrow_schema(config))
+            spills[config].add(rows)
+    split_names = labels.labels("split")
+    for config, spill in spills.items():
+        report.rows[config] = spill.write(tmp / "data" / config, split_names, {**meta, "config": config})
+    report.leakage = leakage.report()
+    write_metadata(raw_dir, tmp, report, hashes, sources, meta, opts)
+    report.articles.discard()  # the work folder goes; the report keeps its counts
+    return report
+
+
+def check_build(sources: sourcesfile.Sources, hashes: dict[str, str], rejected: list[Rejected],
+                report: BuildReport, opts: BuildOptions) -> None:
+    """Stop the build (nothing written) on changed or missing raw files, rejects without --keep-going, no rows."""
+    problems, notes = sourcesfile.check_hashes(sources, hashes, opts.allow_changed)
+    report.notes.extend(notes)
+    errors: list[NatoStanceError | str] = [*problems]
+    if rejected and not opts.keep_going:
+        errors.extend(str(r) for r in rejected)
+    if errors:
+        raise ManyErrors(errors, f"build failed: {len(errors)} problem(s); nothing was written")
+    if not len(report.articles):
+        raise NatoStanceError("build failed: no article could be built; nothing was written")
+    report.rejected = rejected
+
+
+def write_metadata(raw_dir: Path, tmp: Path, report: BuildReport, hashes: dict[str, str],
+                   sources: sourcesfile.Sources, meta: dict[str, str], opts: BuildOptions | None = None) -> None:
+    """Everything next to the Parquet files: shape, raw copies, splits file, rejects, card, Croissant, manifest."""
+    opts = opts or BuildOptions(dataset_version=meta["dataset_version"], text_free=meta.get("text_free") == "true",
+                                dataset_date=meta.get("dataset_date"))
+    if "stance" in report.rows and not opts.text_free:
+        _write_shape(tmp, opts.dataset_version)
+    _copy_raw(raw_dir, tmp / "raw", {} if opts.text_free else hashes, sources, hashes)
+    write_splits(tmp / "splits.json", report, sources.rule)
+    if report.rejected:
+        report.write_rejects(tmp / "rejects.jsonl")
+    write_card(tmp / "README.md", report)
+    write_croissant(tmp / CROISSANT, opts.dataset_version, list(report.rows), report.articles.dates,
+                    opts.text_free, opts.dataset_date)
+    write_manifest(tmp, report, meta, hashes)
+
+
+def _write_shape(root: Path, version: str) -> None:
+    """The published shape manifest (unit ids and targets, no labels) for offline submission checks."""
+    from dataclasses import replace
+
+    from natostance.evaluation.gold import load_gold
+    from natostance.evaluation.shape import shape_from_gold, write_shape
+
+    write_shape(replace(shape_from_gold(load_gold(root)), dataset_version=version), root / "shape.json")
+
+
+def validate_rows(article: dict, sentences: list[dict]) -> None:
+    problems = [f"article {article['article_id']}: {e}" for e in records.row_errors("articles", article)]
+    for s in sentences:
+        problems += [f"sentence {s['sentence_id']}: {e}" for e in records.row_errors("sentences", s)]
+        if article["text"][s["start"]:s["end"]] != s["text"]:
+            problems.append(f"sentence {s['sentence_id']}: text[start:end] differs from the sentence text")
+    if problems:
+        raise ManyErrors(problems, f"{article['source_file']}: rows break their schema (a builder bug)")
+
+
+def _copy_raw(raw_dir: Path, dest: Path, hashes: dict[str, str], sources: sourcesfile.Sources,
+              all_hashes: dict[str, str]) -> None:
+    """Raw files into the output byte for byte: a hard link where the file system allows, else a copy.
+    The sources file always lists every raw file's hash (``all_hashes``), also when no raw file is copied."""
+    dest.mkdir(parents=True, exist_ok=True)
+    made: set[Path] = {dest}
+    for name in sorted(hashes):
+        target = dest / name
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        link_or_copy(raw_dir / name, target)
+    (dest / sourcesfile.SOURCES_FILE).write_text(sourcesfile.render(sources, all_hashes), encoding="utf-8")

@@ -1,0 +1,97 @@
+"""The per-article function: one ``RawArticle`` in, one ``articles`` row and its ``sentences`` rows out.
+
+Pure and engine-free: the local builder and any parallel engine call exactly this, so cleaning and
+segmentation exist once. A record that cannot become a row raises ``Drop`` with its reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from natostance.builder.cleaning.steps import clean
+from natostance.builder.document import RawArticle
+from natostance.builder.segment import segment
+from natostance.builder.sourcesfile import SplitRule
+
+
+class Drop(Exception):
+    """The record is dropped, with this reason (counted in the build report)."""
+
+
+def article_id(raw: RawArticle) -> str:
+    return raw.record_sha256[:16]
+
+
+def sentence_id(aid: str, index: int, text: str) -> str:
+    return f"{aid}-{index:04d}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
+
+
+def _split_date(meta_published: str | None, meta_posted: str | None, curated: dict[str, Any]) -> tuple[date | None, str]:
+    if meta_published:
+        return date.fromisoformat(meta_published), "published"
+    if meta_posted:
+        return date.fromisoformat(meta_posted), "posted"
+    est = curated.get("split_date_estimate")
+    return (est, "curated_estimate") if est else (None, "")
+
+
+def process_article(raw: RawArticle, curated: dict[str, Any], rule: SplitRule) -> tuple[dict, list[dict], dict[str, int]]:
+    """Clean, segment and describe one article. Returns (article row, sentence rows, removals by rule)."""
+    paragraphs, removals = clean(raw)
+    if not paragraphs:
+        raise Drop("no text left after cleaning")
+    text, spans = segment(paragraphs)
+    meta = raw.meta
+    aid = article_id(raw)
+    day, day_source = _split_date(meta.published, meta.posted, curated)
+    try:
+        split = rule.assign(day)
+    except ValueError:
+        raise Drop("no date to place it in a temporal split: add split_date_estimate in sources.yaml") from None
+    curated_fields = []
+    language = meta.language
+    if language is None and curated.get("language"):
+        language, _ = curated["language"], curated_fields.append("language")
+    if curated.get("outlet_country"):
+        curated_fields.append("outlet_country")
+    if day_source == "curated_estimate":
+        curated_fields.append("split_date")
+    article = {
+        "article_id": aid,
+        "split": split,
+        "title": meta.title,
+        "text": text,
+        "language": language,
+        "published": meta.published,
+        "posted": meta.posted,
+        "split_date": day.isoformat() if day else None,
+        "split_date_source": day_source or None,
+        "author": meta.author,
+        "outlet": meta.outlet,
+        "outlet_country": curated.get("outlet_country"),
+        "republisher": meta.republisher,
+        "url": meta.url,
+        "original_url": meta.original_url,
+        "original_language": meta.original_language,
+        "machine_translated": meta.machine_translated,
+        "copyright": meta.copyright,
+        "terms": meta.terms,
+        "tags": list(meta.tags),
+        "categories": list(meta.categories),
+        "embeds": list(meta.embeds),
+        "curated_fields": curated_fields,
+        "source_file": raw.source_file,
+        "source_sha256": raw.record_sha256,
+        "source_format": raw.source_format,
+        "source_line": raw.source_line,
+        "n_paragraphs": len(paragraphs),
+        "n_sentences": len(spans),
+    }
+    sentences = []
+    for i, (start, end, para) in enumerate(spans):
+        s = text[start:end]
+        sentences.append({"sentence_id": sentence_id(aid, i, s), "article_id": aid, "split": split, "index": i,
+                          "paragraph": para, "start": start, "end": end, "text": s})
+    return article, sentences, removals

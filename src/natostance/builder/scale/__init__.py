@@ -1,0 +1,119 @@
+"""Scale-out: the builder's per-article step on datatrove (local processes, Slurm or Ray).
+
+``build(raw_dir, out_dir, BuildOptions, ScaleOptions)`` plans the job (file list, tasks), runs the three
+steps of ``natostance.builder.scale.steps`` under the chosen executor, then the finish step
+(``natostance.builder.scale.finish``) writes the same dataset folder as the local builder, with one Parquet shard
+per task and split. datatrove is an optional extra (``pip install 'natostance[scale]'``), imported here only.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from importlib.metadata import version
+from typing import Any
+
+from natostance.builder.pipeline import BuildOptions
+from natostance.builder.sourcesfile import load as load_sources
+from natostance.errors import InputError, NatoStanceError
+from natostance.builder.scale import plan as P
+
+EXECUTORS = ("local", "slurm", "ray")
+PRELOAD = ["natostance.builder.scale.steps", "trafilatura"]
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleOptions:
+    executor: str = "local"
+    tasks: int = 4
+    workers: int = 2
+    slurm_partition: str = "cpu"
+    slurm_time: str = "10:00:00"
+    slurm_mem_per_cpu_gb: int = 2
+    slurm_env_command: str | None = None  # e.g. "module load python; source venv/bin/activate"
+
+
+def _require_datatrove() -> None:
+    try:
+        import datatrove  # noqa: F401
+    except ImportError:
+        raise NatoStanceError("--engine datatrove needs the scale extra: pip install 'natostance[scale]'") from None
+
+
+def pipeline(work: Path) -> list:
+    from natostance.builder.scale.steps import BuildArticles, ReadRaw, WriteShards
+
+    return [ReadRaw(str(work)), BuildArticles(str(work)), WriteShards(str(work))]
+
+
+def executors(work: Path, opts: ScaleOptions) -> tuple[Any, Any]:
+    """(the tasks' executor, the finish executor or None when the driver finishes in-process)."""
+    logs = str(work / "logs")
+    if opts.executor == "local":
+        import multiprocess
+        from datatrove.executor import LocalPipelineExecutor
+
+        # workers fork from a server that has imported the builder once, not import it again each
+        multiprocess.get_context("forkserver").set_forkserver_preload(PRELOAD)
+        return LocalPipelineExecutor(pipeline(work), tasks=opts.tasks, workers=opts.workers, logging_dir=logs), None
+    if opts.executor == "ray":
+        from datatrove.executor import RayPipelineExecutor
+
+        return RayPipelineExecutor(pipeline(work), tasks=opts.tasks, workers=opts.workers, logging_dir=logs), None
+    if opts.executor == "slurm":
+        from datatrove.executor import SlurmPipelineExecutor
+
+        from natostance.builder.scale.steps import FINISH_LOGS, FinishStep
+
+        common = {"time": opts.slurm_time, "partition": opts.slurm_partition, "cpus_per_task": 1,
+                  "mem_per_cpu_gb": opts.slurm_mem_per_cpu_gb, "env_command": opts.slurm_env_command,
+                  "venv_path": None if opts.slurm_env_command else str(Path(sys.prefix) / "bin" / "activate"),
+                  "mail_user": None, "qos": None}
+        tasks = SlurmPipelineExecutor(pipeline(work), tasks=opts.tasks, workers=opts.workers,
+                                      job_name="natostance-build", logging_dir=logs, **common)
+        finish = SlurmPipelineExecutor([FinishStep(str(work))], tasks=1, job_name="natostance-finish",
+                                       logging_dir=str(work / FINISH_LOGS), depends=tasks, **common)
+        return tasks, finish
+    raise NatoStanceError(f"unknown executor {opts.executor!r}; known: {', '.join(EXECUTORS)}")
+
+
+def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None = None,
+          scale: ScaleOptions | None = None):
+    """Run the build on datatrove. Returns the report (local, Ray), or None once Slurm jobs are submitted."""
+    _require_datatrove()
+    opts, scale = options or BuildOptions(), scale or ScaleOptions()
+    raw_dir, out_dir = Path(raw_dir).resolve(), Path(out_dir).resolve()
+    if not raw_dir.is_dir():
+        raise InputError(str(raw_dir), "not a folder of raw articles")
+    if scale.tasks < 1 or scale.workers < 1:
+        raise NatoStanceError("--tasks and --workers must be at least 1")
+    if opts.annotations and load_sources(raw_dir).annotations:
+        raise NatoStanceError("--engine datatrove builds the text configs only (articles, sentences): the sources "
+                              "file names annotation files, so use the local engine, or --no-annotations")
+    if opts.text_free:
+        raise NatoStanceError("--engine datatrove does not make text-free builds yet: use the local engine")
+    plan = P.make_plan(raw_dir, out_dir, scale.tasks, opts)
+    if not plan["files"]:
+        raise InputError(str(raw_dir), "no article files found")
+    work = P.work_dir(out_dir)
+    resumed = P.prepare(work, plan)
+    done_before = len(P.completed(work, scale.tasks)) if resumed else 0
+    run, finish_executor = executors(work, scale)
+    if scale.executor == "ray":
+        import ray
+
+        if not ray.is_initialized():
+            ray.init(num_cpus=scale.workers, include_dashboard=False, log_to_driver=False)
+    run.run()
+    if finish_executor is not None:
+        finish_executor.run()
+        return None
+    from natostance.builder.scale.finish import finish
+
+    engine = {"datatrove": version("datatrove"),
+              "executor": scale.executor, "tasks": scale.tasks, "workers": scale.workers,
+              "tasks_run": scale.tasks - done_before, "tasks_skipped": done_before}
+    report = finish(work, engine)
+    P.remove(work)
+    return report

@@ -1,0 +1,147 @@
+"""The three datatrove steps of a scale-out build; each task (rank) runs them over its shard of files.
+
+``ReadRaw`` yields one document per record (the builder's readers), ``BuildArticles`` runs the builder's
+per-record step (``natostance.builder.pipeline.build_record``: ``process_article``, drop with reason, duplicates,
+schema validation), ``WriteShards`` streams rows into the builder's ``SortedSpill`` and writes the task's
+sorted Parquet files and ``summary.json``. Nothing here cleans or segments text.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from datatrove.data import Document
+from datatrove.pipeline.base import PipelineStep
+
+from natostance import labels, records
+
+from natostance.builder import sourcesfile
+from natostance.builder.articleindex import ArticleIndex, summary
+from natostance.builder.pipeline import build_record, dataset_meta
+from natostance.builder.document import Rejected
+from natostance.builder.leakage import LeakageCheck, stable_fingerprint
+from natostance.parquet_io import SortedSpill
+from natostance.builder.scale import plan as P
+from natostance.builder.scale.inputs import file_records, shard
+
+FINISH_LOGS = "logs-finish"
+
+
+def reason_class(reason: str) -> str:
+    """A short, countable class of a drop reason (file names and positions taken out)."""
+    if reason.startswith("duplicate of"):
+        return "duplicate"
+    return re.sub(r"\d+", "N", reason.split(":")[0].split(" (")[0])[:60]
+
+
+class _WorkStep(PipelineStep):
+    """A step that finds everything it needs in the job's work folder (a path string: steps are pickled)."""
+
+    def __init__(self, work: str):
+        super().__init__()
+        self.work = work
+
+
+class ReadRaw(_WorkStep):
+    name, type = "natostance raw files", "📖 - READER"
+
+    def run(self, data=None, rank: int = 0, world_size: int = 1):
+        plan = P.load(Path(self.work))
+        root, files = Path(plan["input"]), plan["files"]
+        for index in shard(files, rank, world_size):
+            name = files[index][0]
+            with self.track_time():
+                sha, items = file_records(root, name)
+            self.stat_update("files")
+            yield Document(text="", id=name, metadata={"kind": "file", "name": name, "sha": sha})
+            for seq, item in enumerate(items):
+                self.stat_update("records_in")
+                yield Document(text="", id=f"{name}#{seq}", metadata={"kind": "record", "name": name,
+                                                                       "item": item, "key": [index, seq]})
+
+
+class BuildArticles(_WorkStep):
+    name, type = "natostance process_article", "🔨 - BUILDER"
+
+    def run(self, data, rank: int = 0, world_size: int = 1):
+        sources = sourcesfile.load(Path(P.load(Path(self.work))["input"]))
+        seen: dict[str, str] = {}
+        for doc in data:
+            meta = doc.metadata
+            if meta["kind"] == "record":
+                with self.track_time():
+                    built = build_record(meta.pop("item"), meta["name"], sources, seen)
+                if isinstance(built, Rejected):
+                    meta.update(kind="rejected", rejected=built)
+                    self.stat_update(f"dropped: {reason_class(built.reason)}")
+                else:
+                    meta.update(kind="article", built=built)
+                    self.stat_update("articles_out")
+                    self.stat_update("sentences_out", value=len(built[1]))
+            yield doc
+
+
+class WriteShards(_WorkStep):
+    name, type = "natostance sorted Parquet", "💽 - WRITER"
+
+    def run(self, data, rank: int = 0, world_size: int = 1):
+        work = Path(self.work)
+        plan, out = P.load(work), P.task_dir(work, rank)
+        shutil.rmtree(out, ignore_errors=True)  # leftovers of an interrupted attempt of this task
+        out.mkdir(parents=True)
+        buckets = P.buckets(plan, shard(plan["files"], rank, world_size))
+        spills = {c: SortedSpill(c, out, records.arrow_schema(c), buckets) for c in ("articles", "sentences")}
+        index = ArticleIndex(out / P.INDEX, P.buckets(plan))  # summaries with their reading-order key
+        leakage, files, rejected = LeakageCheck(stable_fingerprint, out / P.LEAKAGE), {}, []
+        stats = {"files": 0, "records_in": 0, "articles_out": 0, "sentences_out": 0, "dropped": {}}
+        for doc in data:
+            meta = doc.metadata
+            if meta["kind"] == "file":
+                files[meta["name"]] = meta["sha"]
+                stats["files"] += 1
+                continue
+            stats["records_in"] += 1
+            if meta["kind"] == "rejected":
+                r = meta["rejected"]
+                rejected.append({"where": r.where, "reason": r.reason, "key": meta["key"]})
+                reason = reason_class(r.reason)
+                stats["dropped"][reason] = stats["dropped"].get(reason, 0) + 1
+                continue
+            article, sentences, removals = meta["built"]
+            with self.track_time():
+                spills["articles"].add([article])
+                spills["sentences"].add(sentences)
+                for s in sentences:
+                    leakage.add(s["split"], s["sentence_id"], s["text"])
+                index.add({**summary(article, removals), "key": meta["key"]})
+            stats["articles_out"] += 1
+            stats["sentences_out"] += len(sentences)
+        meta = dataset_meta(P.options(plan))
+        rows = {c: spill.write(out / "data" / c, labels.labels("split"), {**meta, "config": c})
+                for c, spill in spills.items()}
+        for config, per_split in rows.items():
+            self.stat_update(f"{config}_rows", value=sum(per_split.values()))
+        index.flush()
+        leakage.flush()
+        summary_doc = {"rank": rank, "files": files, "rows": rows, "stats": stats, "rejected": rejected,
+                       "leakage_examples": [[fp, sid] for fp, sid in leakage.examples.items()]}
+        P.write_json(out / P.SUMMARY, summary_doc)
+        return
+        yield  # a generator: datatrove drains the last step
+
+
+class FinishStep(_WorkStep):
+    """The finish step as a one-task pipeline (a Slurm job that depends on the tasks' job)."""
+
+    name, type = "natostance finish", "🏁 - FINISH"
+
+    def run(self, data=None, rank: int = 0, world_size: int = 1):
+        from natostance.builder.scale.finish import finish
+
+        report = finish(Path(self.work), {"executor": "slurm"})
+        print(report.summary(), flush=True)
+        P.remove(Path(self.work), keep=FINISH_LOGS)
+        return
+        yield

@@ -1,0 +1,87 @@
+"""Sentence segmentation with character offsets (Python code points), candidate first.
+
+The splitter looks only at the cheap candidates — terminal punctuation, any closing quotes or brackets,
+then whitespace — and decides each from the token before it and the character after it, using the
+tables in ``abbreviations.py``. Sentences never cross a paragraph boundary. Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+
+from natostance.builder.abbreviations import AMBIGUOUS, BEFORE_NUMBER, NEVER, STARTERS, TITLES
+
+_CANDIDATE = re.compile(r"(?:\.{2,}|[.!?…]+)[\"'”’)\]»]*(?=\s)")
+_OPENERS = "\"“‘'([«"
+_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+_WORD = re.compile(r"[\w’'-]+")
+
+
+def _token_before(text: str, pos: int, floor: int) -> str:
+    """The token ending at ``pos`` (exclusive), without leading quotes or brackets."""
+    start = pos
+    while start > floor and not text[start - 1].isspace():
+        start -= 1
+    return text[start:pos].lstrip(_OPENERS)
+
+
+def _is_boundary(text: str, match: re.Match[str], nxt: int, floor: int) -> bool:
+    c = text[nxt]
+    if not (c.isupper() or c.isdigit() or c in _OPENERS):
+        return False
+    punct = match.group()
+    if not punct.startswith(".") or punct.startswith(".."):
+        return True  # ? ! … and spaced or unspaced ellipses followed by a capital
+    word = _token_before(text, match.start(), floor)
+    if not word:
+        return True  # a full stop after a space, as machine translations print it: "statement . As"
+    if word in TITLES or word in NEVER or (len(word) == 1 and word.isupper()):
+        return False
+    if word in BEFORE_NUMBER and c.isdigit():
+        return False
+    if word in AMBIGUOUS or _ACRONYM.fullmatch(word):
+        if c in _OPENERS:
+            return True
+        following = _WORD.match(text, nxt)
+        return bool(following) and following.group() in STARTERS
+    return True
+
+
+def split_paragraph(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` inside ``text[start:end]``, leading and trailing spaces excluded."""
+    end = len(text) if end is None else end
+    spans = []
+    begin = start
+    for m in _CANDIDATE.finditer(text, start, end):
+        nxt = m.end()
+        while nxt < end and text[nxt].isspace():
+            nxt += 1
+        if nxt < end and _is_boundary(text, m, nxt, start):
+            spans.append((begin, m.end()))
+            begin = nxt
+    while begin < end and text[begin].isspace():
+        begin += 1
+    stop = end
+    while stop > begin and text[stop - 1].isspace():
+        stop -= 1
+    if stop > begin:
+        spans.append((begin, stop))
+    return spans
+
+
+def join_paragraphs(paragraphs: list[str]) -> tuple[str, list[int]]:
+    """The article text (paragraphs joined by a blank line) and each paragraph's start offset."""
+    starts, pos = [], 0
+    for p in paragraphs:
+        starts.append(pos)
+        pos += len(p) + 2
+    return "\n\n".join(paragraphs), starts
+
+
+def segment(paragraphs: list[str]) -> tuple[str, list[tuple[int, int, int]]]:
+    """Return the article text and its sentences as ``(start, end, paragraph_index)``."""
+    text, starts = join_paragraphs(paragraphs)
+    out = []
+    for i, (p, s) in enumerate(zip(paragraphs, starts)):
+        out.extend((a, b, i) for a, b in split_paragraph(text, s, s + len(p)))
+    return text, out

@@ -1,0 +1,71 @@
+"""Readers: one per raw format, chosen from a file's content (never its name).
+
+``read_file(path, root)`` yields ``RawArticle`` records, or ``Rejected`` for a bad record inside a
+multi-record file; a file that cannot be read at all raises ``InputError`` naming the file and problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from natostance.builder.document import RawArticle, Rejected
+from natostance.errors import InputError
+from natostance.builder.sources import html, jsonl, plain, wordpress
+from natostance.builder.sources.decode import decode
+
+FORMATS = ("plain", "markdown", "wordpress", "html", "jsonl")
+_MARKDOWN = re.compile(r"\]\([^)\s]*\)|<https?://[^>\s]+>|^#{1,6} \S", re.MULTILINE)
+_HTML = re.compile(r"<(?:!doctype html|html|body|article)[\s>]", re.IGNORECASE)
+
+
+def detect_format(text: str, where: str) -> str:
+    """Tell the format from content: JSON object (WordPress), JSON lines, HTML page, markdown or plain."""
+    head = text.lstrip()[:4096]
+    if head.startswith("{"):
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        if len(lines) > 1 and all(ln.lstrip().startswith("{") for ln in lines[:3]):
+            return "jsonl"
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(where, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        if isinstance(doc, dict) and isinstance(doc.get("content"), dict) and "rendered" in doc["content"]:
+            return "wordpress"
+        if isinstance(doc, dict) and ("text" in doc or "html" in doc):
+            return "jsonl"
+        keys = ", ".join(sorted(doc)[:8]) if isinstance(doc, dict) else type(doc).__name__
+        raise InputError(where, f"JSON is neither a WordPress post (content.rendered) nor an article with 'text'; found {keys}")
+    if head.startswith("["):
+        raise InputError(where, "a JSON array: expected one WordPress post object, or JSON lines (one article per line)")
+    if _HTML.search(head):
+        return "html"
+    if _MARKDOWN.search(text):
+        return "markdown"
+    return "plain"
+
+
+def read_bytes(data: bytes, where: str) -> Iterator[RawArticle | Rejected]:
+    text = decode(data, where)
+    fmt = detect_format(text, where)
+    sha = hashlib.sha256(data).hexdigest()
+    if fmt == "jsonl":
+        yield from jsonl.read(text, where)
+    elif fmt == "wordpress":
+        yield wordpress.read(text, where, sha)
+    elif fmt == "html":
+        yield html.read(text, where, sha)
+    else:
+        yield plain.read(text, where, sha, fmt)
+
+
+def read_file(path: Path, root: Path) -> Iterator[RawArticle | Rejected]:
+    where = path.relative_to(root).as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(where, f"cannot read file: {exc.strerror}") from None
+    yield from read_bytes(data, where)

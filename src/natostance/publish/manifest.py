@@ -1,0 +1,109 @@
+"""The manifest (every file's SHA-256, rows, removals per article) and the versioned splits file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from natostance import _version
+from natostance.builder.report import BuildReport
+from natostance.builder.sourcesfile import SplitRule
+
+MANIFEST = "manifest.json"
+
+
+class Streamed:
+    """A top-level value of ``dump_json`` written item by item: a list, or a dict from sorted (key, value) pairs."""
+
+    def __init__(self, items: Iterable[Any], pairs: bool = False) -> None:
+        self.items, self.pairs = items, pairs
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+def dump_json(path: Path, doc: dict[str, Any]) -> None:
+    """``json.dumps(doc, indent=2, sort_keys=True)`` plus a newline, byte for byte, with ``Streamed`` top-level
+    values written as they are produced, so a list of every article never has to be in memory at once."""
+    streams = {k: v for k, v in doc.items() if isinstance(v, Streamed)}
+    marks = {k: f"\x00{i}\x00" for i, k in enumerate(streams)}
+    text = _dumps({k: marks.get(k, v) for k, v in doc.items()}) + "\n"
+    with path.open("w", encoding="utf-8") as fh:
+        for key in sorted(streams):  # the order sort_keys lays them out in
+            head, text = text.split(json.dumps(marks[key]), 1)
+            fh.write(head)
+            _write_stream(fh, streams[key])
+        fh.write(text)
+
+
+def _write_stream(fh: IO[str], stream: Streamed) -> None:
+    """Items of a value at depth 1 of an indent-2 document, as ``json.dumps`` would lay them out."""
+    sep, pad = "\n    ", "\n  "
+    opening, closing = "{}" if stream.pairs else "[]"
+    fh.write(opening)
+    empty = True
+    for item in stream.items:
+        fh.write(sep if empty else "," + sep)
+        empty = False
+        if stream.pairs:
+            key, item = item
+            fh.write(json.dumps(key, ensure_ascii=False) + ": ")
+        fh.write(_dumps(item).replace("\n", sep))
+    fh.write(closing if empty else pad + closing)
+
+
+def file_entry(path: Path) -> dict[str, Any]:
+    entry: dict[str, Any] = {"bytes": path.stat().st_size,
+                             "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    if path.suffix == ".parquet":
+        entry["rows"] = pq.read_metadata(path).num_rows
+    return entry
+
+
+def write_splits(path: Path, report: BuildReport, rule: SplitRule) -> None:
+    doc = {
+        "dataset_version": report.dataset_version,
+        "rule": {**rule.to_dict(), "unit": "article",
+                 "by": "split_date = published, else posted, else the curated estimate in raw/sources.yaml"},
+        "articles": Streamed({k: a[k] for k in ("article_id", "source_file", "split", "split_date", "split_date_source")}
+                             for a in report.articles),
+    }
+    dump_json(path, doc)
+
+
+def write_manifest(root: Path, report: BuildReport, meta: dict[str, str], raw_hashes: dict[str, str] | None = None) -> None:
+    """``raw_files``: SHA-256 of every raw file built from, also when a text-free build leaves them out."""
+    raw_hashes = raw_hashes or {}
+    names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.name != MANIFEST)
+
+    def entries():
+        for rel in names:  # raw files were hashed when read: not read again
+            sha = raw_hashes.get(rel[4:]) if rel.startswith("raw/") else None
+            yield rel, {"bytes": (root / rel).stat().st_size, "sha256": sha} if sha else file_entry(root / rel)
+
+    doc = {
+        **meta,
+        "text_free": meta.get("text_free") == "true",
+        "raw_files": Streamed(sorted(raw_hashes.items()), pairs=True),
+        "builder": f"natostance {_version.__version__}",
+        "pyarrow": pa.__version__,
+        "files": Streamed(entries(), pairs=True),
+        "rows": report.rows,
+        "removals_total": dict(sorted(report.removals.items())),
+        "removals_by_article": Streamed(((a["article_id"], {"source_file": a["source_file"], "removals": a["removals"]})
+                                         for a in report.articles), pairs=True),
+        "rejected": [{"where": r.where, "reason": r.reason} for r in report.rejected],
+        "leakage": report.leakage,
+    }
+    dump_json(root / MANIFEST, doc)
+
+
+def load_manifest(dataset_dir: Path) -> dict[str, Any]:
+    return json.loads((dataset_dir / MANIFEST).read_text(encoding="utf-8"))
