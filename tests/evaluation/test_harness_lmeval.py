@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from natostance.evaluation.gold import load_gold
+from natostance.evaluation.harness.convert import parse_answer
 from natostance.evaluation.score import score
 from natostance.evaluation.shape import shape_from_gold
 from natostance.evaluation.submission import Submission
@@ -229,3 +230,32 @@ def test_generation_and_few_shot_from_train_only(work, repo, gold):
     rows = [json.loads(line) for line in run.read_text().splitlines()]
     assert {(r.get("label"), r.get("holder"), r.get("checkworthy")) for r in rows} == {("none", None, None),
                                                                                       (None, None, False)}
+
+
+def test_a_hugging_face_model_offline(work, repo, gold):
+    """``--model hf`` on a checkpoint on disk (built here): long article prompts and generation both go
+    through the real tokenizer and model; the run converts, checks and scores."""
+    from harness_tiny_lm import build_tiny_lm
+
+    from natostance.evaluation.harness import prompts
+
+    tmp, env = work
+    texts = [a["text"] for a in gold.articles.values()] + [prompts.instruction(t) for t in prompts.TASKS]
+    model = build_tiny_lm(tmp / "tiny-gpt2", texts)
+    out = tmp / "out-hf"
+    sh(sys.executable, "-m", "lm_eval", "--model", "hf", "--model_args", f"pretrained={model},dtype=float32",
+       "--device", "cpu", "--batch_size", "8", "--tasks", "natostance_article_stance,natostance_claim_detection_gen",
+       "--include_path", tmp / "tasks", "--log_samples", "--output_path", out, env=env, cwd=tmp)
+    run = tmp / "runs" / "tiny.jsonl"
+    natostance("lm-eval", "convert", out, "--out", run, env=env, cwd=tmp)
+    natostance("check", run, "--gold", repo / "dataset", env=env, cwd=tmp)
+    result = json.loads(natostance("score", repo / "dataset", run, "--json", env=env, cwd=tmp).stdout)
+    assert set(result["tasks"]) == {"article_stance", "claim_detection"}
+    meta = json.loads(run.with_name("tiny.meta.json").read_text())
+    assert meta["system"] == "tiny-gpt2 (lm-eval hf, 0-shot)"
+    assert meta["parameters"]["model_args"] == {"pretrained": str(model), "dtype": "float32"}
+    generated = [s["resps"][0][0] for s in samples_of(out, "natostance_claim_detection_gen")]
+    assert len(generated) == len(shape_from_gold(gold).expected("claim_detection", "test"))
+    assert all(isinstance(g, str) for g in generated)
+    assert meta["parameters"]["invalid_answers"]["natostance_claim_detection_gen"] == sum(
+        parse_answer(g, "claim_detection") is None for g in generated)

@@ -12,15 +12,17 @@ never by the sample's position. What the model answered:
   they become ``none`` (no holder) or not check-worthy with score 0, and are counted in the metadata's
   ``parameters.invalid_answers``, as the project's own zero-shot baseline does.
 
-The metadata names the system after the model and its arguments, records the protocol, the few-shot
-count and where the examples came from (``trained_on``: the splits whose labels were shown to the model),
-the prompt version and fingerprint, and the harness's own settings; secrets in model arguments (keys,
-tokens, passwords) are replaced by ``***``.
+The metadata names the system after the model (its ``pretrained=`` or ``model=`` argument, a local
+checkpoint by its folder name, plus ``@revision``), the harness backend and the few-shot count; it records
+the protocol, where few-shot examples came from (``trained_on``: the splits whose labels were shown to the
+model), the prompt version and fingerprint, and the harness's own settings. Secrets in model arguments
+(keys, tokens, passwords) are replaced by ``***``.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from natostance._version import __version__
@@ -121,6 +123,8 @@ def system_name(results: dict[str, Any], shots: list[int], per_char: bool) -> st
     cfg = results.get("config") or {}
     args = _model_args(cfg.get("model_args"))
     name = str(args.get("pretrained") or args.get("model") or cfg.get("model") or "model")
+    if Path(name).is_absolute():  # a local checkpoint: its folder name, not the machine's path
+        name = Path(name).name
     if args.get("revision"):
         name += f"@{args['revision']}"
     shot = "/".join(str(s) for s in sorted(set(shots))) + "-shot"
