@@ -31,3 +31,15 @@ def test_parse_generated_answers(task, answer, expected):
         assert choice.checkworthy is expected
     else:
         assert (choice.label, choice.holder) == expected
+
+
+def test_the_core_path_never_imports_the_harness():
+    """lm-eval is an optional extra: the CLI, task writing and conversion work without importing it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, natostance.cli, natostance.evaluation.harness.taskfiles, natostance.evaluation.harness.convert, "
+        "natostance.evaluation.harness.docs; assert 'lm_eval' not in sys.modules, 'lm_eval imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
