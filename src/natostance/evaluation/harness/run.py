@@ -1,10 +1,11 @@
 """Read one lm-evaluation-harness run from its ``--output_path``: the results file and its samples files.
 
 The harness writes ``<output_path>/<model>/results_<date>.json`` and, with ``--log_samples``, one
-``samples_<task>_<date>.jsonl`` per task next to it (same ``<date>``). ``find_run`` accepts the output
-folder, a model folder or a results file; in a folder it takes the newest results file, and refuses a
-folder that holds runs of several models (name one). Only the NATO-Stance tasks of the run are read
-(``metadata.natostance_task`` in the task's config), optionally only those named.
+``samples_<task>_<date>.jsonl`` per task next to it (same ``<date>``). ``find_results`` accepts the output
+folder, a model folder or a results file (also ``<name>_<date>.json``, from ``--output_path <name>.json``);
+in a folder it takes the newest results file, and refuses a folder that holds runs of several models (name
+one). Only the NATO-Stance tasks of the run are read (``metadata.natostance_task`` in the task's config),
+optionally only those named.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class HarnessRun:
 def find_results(path: str | Path) -> Path:
     path = Path(path)
     if path.is_file():
-        if not (path.name.startswith("results_") and path.suffix == ".json"):
+        if path.suffix != ".json" or "_" not in path.stem:
             raise InputError(str(path), "expected a harness results file (results_<date>.json), found another file")
         return path
     if not path.is_dir():
@@ -75,7 +76,7 @@ def read_run(path: str | Path, only: tuple[str, ...] = ()) -> HarnessRun:
         results = json.loads(results_path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise InputError(str(results_path), f"expected the harness's results JSON, found an unreadable file ({exc})")
-    date = results_path.stem[len("results_") :]
+    date = results_path.stem.rsplit("_", 1)[1]  # results_<date>.json, or <name>_<date>.json for --output_path x.json
     configs = results.get("configs") if isinstance(results, dict) else None
     if not isinstance(configs, dict):
         raise InputError(str(results_path), "expected a 'configs' object (one per task), found none")
