@@ -68,7 +68,7 @@ def process_article(raw: RawArticle, curated: dict[str, Any], rule: SplitRule) -
         "posted": meta.posted,
         "split_date": day.isoformat() if day else None,
         "split_date_source": day_source or None,
-        "author": meta.author,
+        "authors": list(meta.authors),
         "outlet": meta.outlet,
         "outlet_country": curated.get("outlet_country"),
         "republisher": meta.republisher,
@@ -86,6 +86,7 @@ def process_article(raw: RawArticle, curated: dict[str, Any], rule: SplitRule) -
         "source_sha256": raw.record_sha256,
         "source_format": raw.source_format,
         "source_line": raw.source_line,
+        "source_id": meta.source_id,
         "n_paragraphs": len(paragraphs),
         "n_sentences": len(spans),
     }
