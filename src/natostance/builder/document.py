@@ -70,6 +70,7 @@ class Rejected:
 
     where: str
     reason: str
+    dropped: bool = False  # left out by a chosen policy (e.g. undated articles dropped), not a bad record
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
