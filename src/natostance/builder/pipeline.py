@@ -8,7 +8,6 @@ a failed build leaves the previous dataset untouched. Bad files are all listed a
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from natostance.parquet_io import SortedSpill, buckets_for
 from natostance.builder.process import Drop, process_article
 from natostance.builder.report import BuildReport
 from natostance.builder.sources import read_bytes
+from natostance.builder.sources.rawfile import MAX_ARTICLE_BYTES, RawFile, file_stat
 from natostance.builder.swap import link_or_copy, staging
 
 OWNED = ("data/articles", "data/sentences", "raw", "README.md", CROISSANT, "manifest.json", "splits.json", "rejects.jsonl")
@@ -48,13 +48,15 @@ class BuildOptions:
     text_free: bool = False  # blank article/sentence texts and leave raw files out (see rehydrate.py)
     dataset_date: str | None = _version.DATASET_DATE  # release date: Croissant datePublished, manifest
     split: dict[str, Any] | None = None  # split_rule keys given on the command line; they override sources.yaml
+    max_article_bytes: int = MAX_ARTICLE_BYTES  # a larger article file or JSON line is rejected by name
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
-    """Every article file under ``raw_dir`` in name order (hidden files and the sources file excluded)."""
+    """Every article file under ``raw_dir`` in name order (hidden files and the sources file excluded), and
+    every symbolic link (links are never followed into folders; ``RawFile`` refuses those that leave)."""
     return sorted(
         p for p in raw_dir.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
+        if (p.is_symlink() or p.is_file()) and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
         and p.name != sourcesfile.SOURCES_FILE
     )
 
@@ -76,8 +78,8 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
     files = raw_files(raw_dir)
     if not files:
         raise InputError(str(raw_dir), "no article files found")
-    sources.rule = split_rule(sources, opts, ((read_records(p.read_bytes(), _name(p, raw_dir)), _name(p, raw_dir))
-                                              for p in files))
+    sources.rule = split_rule(sources, opts, ((RawFile(p, raw_dir, _name(p, raw_dir), opts.max_article_bytes).records(),
+                                               _name(p, raw_dir)) for p in files))
     with staging(out_dir, OWNED + ANNOTATION_OWNED) as tmp, \
             tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.work-", dir=out_dir.parent) as work:
         report = _build_into(raw_dir, tmp, Path(work), files, sources, opts)
@@ -157,7 +159,7 @@ def annotation_inputs(raw_dir: Path, sources: sourcesfile.Sources, opts: BuildOp
 
 def _build_into(raw_dir: Path, tmp: Path, work: Path, files: list[Path], sources: sourcesfile.Sources, opts: BuildOptions) -> BuildReport:
     meta = dataset_meta(opts)
-    buckets = buckets_for(sum(p.stat().st_size for p in files))
+    buckets = buckets_for(sum(file_stat(p).st_size for p in files))
     spills = {c: SortedSpill(c, tmp, records.arrow_schema(c), buckets) for c in ("articles", "sentences")}
     report = BuildReport(dataset_version=opts.dataset_version, text_free=opts.text_free,
                          articles=ArticleIndex(work / "index", buckets))
@@ -166,9 +168,8 @@ def _build_into(raw_dir: Path, tmp: Path, work: Path, files: list[Path], sources
     texts, splits_of, sentence_ids = {}, {}, set()
     for path in _progress(files, opts.progress):
         name = path.relative_to(raw_dir).as_posix()
-        data = path.read_bytes()
-        hashes[name] = hashlib.sha256(data).hexdigest()
-        for rec in read_records(data, name):
+        raw = RawFile(path, raw_dir, name, opts.max_article_bytes)
+        for rec in raw.records():
             if isinstance(rec, RawArticle) and rec.unmapped:
                 report.note_unmapped(name, rec.unmapped)
             built = build_record(rec, name, sources, seen)
@@ -188,6 +189,8 @@ def _build_into(raw_dir: Path, tmp: Path, work: Path, files: list[Path], sources
             spills["articles"].add([article])
             spills["sentences"].add(sentences)
             report.add_article(article, removals)
+        if raw.sha:  # a refused link has none: never hashed, never copied
+            hashes[name] = raw.sha
     check_build(sources, hashes, rejected, report, opts)
     if ann:
         for config, rows in build_rows(ann, texts, splits_of, sentence_ids).items():

@@ -8,6 +8,7 @@ import sys
 import click
 
 from natostance._version import DATASET_VERSION
+from natostance.builder.sources.rawfile import MAX_ARTICLE_BYTES
 
 
 def register(cli: click.Group) -> None:
@@ -34,6 +35,9 @@ def register(cli: click.Group) -> None:
     @click.option("--undated", type=click.Choice(["error", "drop", "train", "validation", "test"]),
                   help="Articles with no date under a temporal split: reject (error, the default), leave out and "
                   "count (drop), or put into the named split.")
+    @click.option("--max-article-bytes", type=click.IntRange(min=1), default=MAX_ARTICLE_BYTES, show_default=True,
+                  help="Largest article file or JSON line read; a larger one is rejected by name (JSON-lines dumps "
+                  "of any size are streamed record by record).")
     @click.option("--engine", type=click.Choice(["local", "datatrove"]), default="local", show_default=True,
                   help="local: the dependency-free builder; datatrove: sharded, resumable (extra 'scale').")
     @click.option("--executor", type=click.Choice(["local", "slurm", "ray"]), default="local", show_default=True,
@@ -43,7 +47,7 @@ def register(cli: click.Group) -> None:
     @click.option("--slurm-partition", default="cpu", show_default=True)
     @click.option("--slurm-time", default="10:00:00", show_default=True)
     def build_cmd(raw_dir, out_dir, dataset_version, allow_changed, keep_going, progress, text_free, no_annotations,
-                  as_json, validation_from, test_from, split_quantiles, undated, engine, executor, tasks, workers,
+                  as_json, validation_from, test_from, split_quantiles, undated, max_article_bytes, engine, executor, tasks, workers,
                   slurm_partition, slurm_time):
         """Build the dataset from a folder of raw articles (any of the supported formats).
 
@@ -57,7 +61,8 @@ def register(cli: click.Group) -> None:
         progress = sys.stderr.isatty() if progress is None else progress
         split = _split_options(validation_from, test_from, split_quantiles, undated)
         opts = BuildOptions(dataset_version=dataset_version, allow_changed=allow_changed, keep_going=keep_going,
-                            progress=progress, annotations=not no_annotations, text_free=text_free, split=split)
+                            progress=progress, annotations=not no_annotations, text_free=text_free, split=split,
+                            max_article_bytes=max_article_bytes)
         if engine == "datatrove":
             from natostance.builder import scale
 

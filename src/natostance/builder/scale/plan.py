@@ -38,7 +38,7 @@ def make_plan(root: Path, out_dir: Path, tasks: int, opts: BuildOptions, rule: S
         "out": str(out_dir),
         "tasks": tasks,
         "options": {"dataset_version": opts.dataset_version, "allow_changed": opts.allow_changed,
-                    "keep_going": opts.keep_going},
+                    "keep_going": opts.keep_going, "max_article_bytes": opts.max_article_bytes},
         "files": plan_files(root),
         **({"split_rule": rule.to_dict()} if rule else {}),  # as resolved by the driver (quantiles → dates)
     }
@@ -55,7 +55,7 @@ def sources(plan: dict[str, Any]) -> Sources:
 def _task_inputs(plan: dict[str, Any]) -> tuple:
     """What the tasks' files depend on (not --keep-going or --allow-changed: only the finish step reads those)."""
     return (plan["input"], plan["out"], plan["tasks"], plan["files"], plan["options"]["dataset_version"],
-            plan.get("split_rule"))
+            plan.get("split_rule"), plan["options"].get("max_article_bytes"))
 
 
 def prepare(work: Path, plan: dict[str, Any]) -> bool:

@@ -48,11 +48,11 @@ class ReadRaw(_WorkStep):
 
     def run(self, data=None, rank: int = 0, world_size: int = 1):
         plan = P.load(Path(self.work))
-        root, files = Path(plan["input"]), plan["files"]
+        root, files, max_bytes = Path(plan["input"]), plan["files"], P.options(plan).max_article_bytes
         for index in shard(files, rank, world_size):
             name = files[index][0]
             with self.track_time():
-                sha, items = file_records(root, name)
+                sha, items = file_records(root, name, max_bytes)
             self.stat_update("files")
             yield Document(text="", id=name, metadata={"kind": "file", "name": name, "sha": sha})
             for seq, item in enumerate(items):
@@ -101,7 +101,8 @@ class WriteShards(_WorkStep):
         for doc in data:
             meta = doc.metadata
             if meta["kind"] == "file":
-                files[meta["name"]] = meta["sha"]
+                if meta["sha"]:  # a refused link has none: never hashed, never copied
+                    files[meta["name"]] = meta["sha"]
                 stats["files"] += 1
                 continue
             stats["records_in"] += 1

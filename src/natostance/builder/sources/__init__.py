@@ -33,6 +33,8 @@ def detect_format(text: str, where: str) -> str:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(where, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        except RecursionError:
+            raise InputError(where, "JSON nested too deeply to read (expected one flat article object)") from None
         if isinstance(doc, dict) and isinstance(doc.get("content"), dict) and "rendered" in doc["content"]:
             return "wordpress"
         if isinstance(doc, dict) and any(isinstance(doc.get(k), str) for k in jsonl.TEXT_KEYS + jsonl.HTML_KEYS):
