@@ -176,5 +176,18 @@ BLOCKS: tuple[BlockRule, ...] = (
     BlockRule("section_break", _re(r"(?:[*#~=_-]\s*){3,}|[*•·]"), ANYWHERE, "section break such as '* * *'"),
 )
 
+# What the cleaning steps (steps.py) count under their own names, for the datasheet's table of rules.
+STEPS: dict[str, str] = {
+    "whitespace": "runs of whitespace collapsed to one space",
+    "embed_url": "tweet/video URL lifted into `embeds`",
+    "title_line": "first line taken as the title",
+    "title_repeat": "a head line repeating the title (of a page or a record) dropped",
+    "stray_trailing_artifact": "final block without letters or digits",
+    "rejoined_paragraph": "paragraph cut mid-sentence rejoined with the next",
+    "duplicate_standfirst": "standfirst repeated as the first paragraph: the earlier copy dropped",
+    "duplicate_paragraph": "a long paragraph (15+ words) printed again: the later copy dropped (pull quote)",
+    "repeated_label": "a short line without a sentence printed 3+ times ('See it now: Amazon'): every copy dropped",
+}
+
 # Words that end a sentence-final abbreviation like "the U.S." only when they start the next sentence.
 TERMINAL = ".!?…"
