@@ -103,7 +103,7 @@ def field_match(field: str, got, entry: dict) -> tuple[bool, bool]:
 def builder_meta(article: dict | None) -> dict:
     if article is None:
         return dict.fromkeys(FIELDS)
-    return {"title": article["title"], "authors": article.get("authors", [article.get("author")] if article.get("author") else []),
+    return {"title": article["title"], "authors": article["authors"],
             "published": article["published"], "outlet": article["outlet"], "language": article["language"]}
 
 

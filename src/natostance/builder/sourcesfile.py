@@ -9,13 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from natostance.builder.splits import SplitRule, parse as parse_split_rule
+from natostance.builder.splits import SplitRule, parse as parse_split_rule, parse_date
 from natostance.errors import InputError
 
 __all__ = ["SOURCES_FILE", "CURATED_FIELDS", "Sources", "SplitRule", "load", "check_hashes", "render", "sha256_file"]
@@ -37,15 +36,6 @@ class Sources:
         return {**self.defaults, **(entry.get("curated") or {})}
 
 
-def _date(value: Any, where: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(where, f"expected a date YYYY-MM-DD, found {value!r}") from None
-
-
 def load(raw_dir: Path) -> Sources:
     path = raw_dir / SOURCES_FILE
     if not path.is_file():
@@ -62,7 +52,8 @@ def load(raw_dir: Path) -> Sources:
         if bad:
             raise InputError(f"{where}: files.{name}", f"unknown curated field(s) {sorted(bad)}; known: {list(CURATED_FIELDS)}")
         if entry and "split_date_estimate" in (entry.get("curated") or {}):
-            entry["curated"]["split_date_estimate"] = _date(entry["curated"]["split_date_estimate"], f"{where}: files.{name}")
+            entry["curated"]["split_date_estimate"] = parse_date(entry["curated"]["split_date_estimate"],
+                                                                 f"{where}: files.{name}", "split_date_estimate")
     return Sources(
         text=text,
         rule=parse_split_rule(doc.get("split_rule"), where),

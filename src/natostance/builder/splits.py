@@ -83,7 +83,8 @@ class SplitRule:
         return doc
 
 
-def _date(value: Any, where: str, key: str) -> date | None:
+def parse_date(value: Any, where: str, key: str) -> date | None:
+    """A date the sources file (or the command line) gives, as a ``date``; a bad one named with its key."""
     if value is None or isinstance(value, date):
         return value
     try:
@@ -109,7 +110,8 @@ def parse(doc: dict[str, Any] | None, where: str) -> SplitRule:
     unknown = sorted(set(doc) - set(known))
     if unknown:
         raise InputError(where, f"split_rule: unknown key(s) {unknown}; known: {list(known)}")
-    rule = SplitRule(_date(doc.get("validation_from"), where, "validation_from"), _date(doc.get("test_from"), where, "test_from"),
+    rule = SplitRule(parse_date(doc.get("validation_from"), where, "validation_from"),
+                     parse_date(doc.get("test_from"), where, "test_from"),
                      _share(doc.get("validation_quantile"), where, "validation_quantile"),
                      _share(doc.get("test_quantile"), where, "test_quantile"), doc.get("undated") or "error")
     allowed = (*UNDATED_POLICIES, *labels.labels("split"))

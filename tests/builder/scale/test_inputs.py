@@ -112,3 +112,26 @@ def test_shards_are_contiguous_balanced_and_cover_every_file_once():
         parts = [shard(files, r, world) for r in range(world)]
         assert parts == [reference(files, r, world) for r in range(world)]
         assert [i for p in parts for i in p] == list(range(len(files)))
+
+
+def test_limits_and_quantile_splits_hold_on_datatrove_as_locally(dump_lines, tmp_path):
+    import os
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    lines = [json.dumps({**json.loads(line), "published": f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}"})
+             for i, line in enumerate(dump_lines) if not line.startswith("{not")]
+    lines[5] = json.dumps({"text": "NATO. " * 10_000, "published": "2023-01-01"})  # over the cap below
+    (raw / "dump.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (raw / "big.txt").write_text("NATO met. " * 5_000, encoding="utf-8")
+    (tmp_path / "outside.txt").write_text("Not for the dataset.", encoding="utf-8")
+    os.symlink(tmp_path / "outside.txt", raw / "link.txt")
+    opts = BuildOptions(keep_going=True, max_article_bytes=40_000,
+                        split={"validation_quantile": 0.7, "test_quantile": 0.85, "undated": "drop"})
+    local = build(raw, tmp_path / "local", opts)
+    dt = scale.build(raw, tmp_path / "dt", opts, scale.ScaleOptions(tasks=2, workers=1))
+    assert {r.where: r.reason for r in dt.rejected} == {r.where: r.reason for r in local.rejected}
+    assert {"link.txt", "big.txt", "dump.jsonl:6"} <= {r.where for r in local.rejected}
+    assert rows(tmp_path / "dt", "articles") == rows(tmp_path / "local", "articles")
+    assert [n for n in dt.notes if n.startswith("split quantiles")] == [n for n in local.notes if n.startswith("split quantiles")]
+    assert not (tmp_path / "dt" / "raw" / "link.txt").exists()

@@ -59,10 +59,13 @@ def _date_fallback(tree) -> str | None:
 def read(text: str, where: str, sha: str) -> RawArticle:
     from trafilatura.utils import load_html  # imported here: plain-text builds never pay for lxml
 
-    tree = load_html(text)
+    try:
+        tree = load_html(text)
+        body = main_text(tree) if tree is not None else ""
+    except (ValueError, TypeError, RecursionError, MemoryError) as exc:  # third-party code on hostile markup
+        raise InputError(where, f"HTML page the extractor could not read ({type(exc).__name__}: {str(exc)[:80]})") from None
     if tree is None:
         raise InputError(where, "HTML page that could not be parsed")
-    body = main_text(tree)
     blocks = [b for b in body.split("\n") if b.strip()]
     if not blocks:
         raise InputError(where, "HTML page in which no main text was found")
