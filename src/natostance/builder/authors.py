@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from natostance.builder.abbreviations import TITLES
 from natostance.builder.dates import DATE
 
 # "By" in the languages the builder meets, and other lead-ins of a byline (lower case, matched at the start).
@@ -28,7 +29,9 @@ NAME_PARTICLES = frozenset("de da do dos das di du del della van von der den ter
 AGENCIES = frozenset(s.lower() for s in ("AP", "AFP", "Reuters", "Associated Press", "Agence France-Presse", "Bloomberg",
                                          "DPA", "ANSA", "EFE", "TASS", "RIA Novosti", "Interfax", "Xinhua", "PTI", "IANS",
                                          "UPI", "Press Association", "PA", "Kyodo", "Yonhap", "Ukrinform"))
-_SPLIT = re.compile(r"\s*(?:;|\||/|,|·|•|\n|(?<=\w{3})\.\s| and | & | und | et | y | e | и | та | ve |، )\s*", re.IGNORECASE)
+_TITLE_DOT = "".join(f"(?<!\\b{t})" for t in sorted(TITLES, key=len) if len(t) >= 3)  # "Prof. Ana Petrova" stays one
+_SPLIT = re.compile(rf"\s*(?:;|\||/|,|·|•|\n|(?<=\w{{3}}){_TITLE_DOT}\.\s| and | & | und | et | y | e | и | та | ve |، )\s*",
+                    re.IGNORECASE)
 _BIO = re.compile(r"\s+(?:is|was|has been|covers|writes|reports)\s+(?:a|an|the|for|on|about)?\b.*$", re.IGNORECASE)
 _CONTACT = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|(?<!\w)@\w+")
 _DATE = re.compile(rf"{DATE}|\b\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{{2,4}}\b)?", re.IGNORECASE)
