@@ -23,8 +23,13 @@ def build_tiny_lm(out: Path, texts: list[str], vocab: int = 4096, positions: int
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token=eos, bos_token=eos, unk_token=eos)
     torch.manual_seed(0)
     config = GPT2Config(
-        vocab_size=len(fast), n_positions=positions, n_embd=32, n_layer=2, n_head=2,
-        bos_token_id=fast.eos_token_id, eos_token_id=fast.eos_token_id,
+        vocab_size=len(fast),
+        n_positions=positions,
+        n_embd=32,
+        n_layer=2,
+        n_head=2,
+        bos_token_id=fast.eos_token_id,
+        eos_token_id=fast.eos_token_id,
     )
     GPT2LMHeadModel(config).save_pretrained(out)
     fast.save_pretrained(out)

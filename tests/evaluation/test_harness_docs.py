@@ -61,8 +61,11 @@ def test_sentence_query_shows_the_sentence_in_its_context(hf_gold):
     assert f"Article: {article['title']}\n" in doc["query"]
     context = doc["query"].split("Context:\n", 1)[1].split("\n\nSentence:", 1)[0]
     assert sentence["text"] in context and context in article["text"]
-    paragraphs = {s["paragraph"] for s in hf_gold.sentences.values() if s["article_id"] == article["article_id"]
-                  and s["text"] in context}
+    paragraphs = {
+        s["paragraph"]
+        for s in hf_gold.sentences.values()
+        if s["article_id"] == article["article_id"] and s["text"] in context
+    }
     assert paragraphs <= {sentence["paragraph"] - 1, sentence["paragraph"]}
 
 
@@ -72,7 +75,9 @@ def test_stale_task_files_are_refused(repo):
 
 
 def test_temporal_splits(repo):
-    dd = docs.load_docs(str(repo / "dataset"), "temporal", "article_stance", prompt_sha256=prompts.fingerprint("article_stance"))
+    dd = docs.load_docs(
+        str(repo / "dataset"), "temporal", "article_stance", prompt_sha256=prompts.fingerprint("article_stance")
+    )
     assert set(dd) == {"train", "validation", "test"}
     assert {d["split"] for d in dd["test"]} == {"test"} and {d["split"] for d in dd["train"]} == {"train"}
 

@@ -51,7 +51,9 @@ def offline_env(tmp: Path) -> dict[str, str]:
 def sh(*args, env, cwd, ok=True) -> subprocess.CompletedProcess:
     proc = subprocess.run([str(a) for a in args], env=env, cwd=cwd, capture_output=True, text=True, timeout=900)
     if ok and proc.returncode != 0:
-        pytest.fail(f"{' '.join(map(str, args))} exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}")
+        pytest.fail(
+            f"{' '.join(map(str, args))} exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}"
+        )
     return proc
 
 
@@ -75,8 +77,17 @@ def work(tmp_path_factory, repo):
 def zero_shot(work):
     """The run of the issue's acceptance command (plus the other two tasks), converted and scored."""
     tmp, env = work
-    lm_eval("--tasks", ",".join(TASKS), "--include_path", tmp / "tasks", "--log_samples",
-            "--output_path", tmp / "out", env=env, cwd=tmp)
+    lm_eval(
+        "--tasks",
+        ",".join(TASKS),
+        "--include_path",
+        tmp / "tasks",
+        "--log_samples",
+        "--output_path",
+        tmp / "out",
+        env=env,
+        cwd=tmp,
+    )
     natostance("lm-eval", "convert", tmp / "out", "--out", tmp / "runs" / "dummy.jsonl", env=env, cwd=tmp)
     return tmp, env
 
@@ -110,8 +121,14 @@ def independent_rows(out: Path) -> list[dict]:
             doc = s["doc"]
             if task == "claim_detection":
                 ll = dict(zip(names, lls))
-                rows.append({"task": task, "unit_id": doc["unit_id"], "checkworthy": choice == "yes",
-                             "score": ll["yes"] - ll["no"]})
+                rows.append(
+                    {
+                        "task": task,
+                        "unit_id": doc["unit_id"],
+                        "checkworthy": choice == "yes",
+                        "score": ll["yes"] - ll["no"],
+                    }
+                )
             else:
                 label, _, holder = choice.partition(" (")
                 row = {"task": task, "unit_id": doc["unit_id"], "target": doc["target"], "label": label}
@@ -135,8 +152,9 @@ def test_tasks_load_and_every_unit_gets_one_prediction(zero_shot, gold):
     rows = [json.loads(line) for line in (tmp / "runs" / "dummy.jsonl").read_text().splitlines()]
     sub_keys = [(r["task"], *key_of(r["task"], r)) for r in rows]
     assert len(sub_keys) == len(set(sub_keys))
-    assert set(sub_keys) == {(t, *k) for t in ("sentence_stance", "article_stance", "claim_detection")
-                             for k in shape.expected(t, "test")}
+    assert set(sub_keys) == {
+        (t, *k) for t in ("sentence_stance", "article_stance", "claim_detection") for k in shape.expected(t, "test")
+    }
 
 
 def test_conversion_passes_check_and_carries_its_meta(zero_shot, repo):
@@ -154,12 +172,14 @@ def test_conversion_passes_check_and_carries_its_meta(zero_shot, repo):
 
 def test_scores_equal_the_scorer_on_the_samples_own_predictions(zero_shot, repo, gold):
     tmp, env = zero_shot
-    cli = json.loads(natostance("score", repo / "dataset", tmp / "runs" / "dummy.jsonl", "--json",
-                                env=env, cwd=tmp).stdout)
+    cli = json.loads(
+        natostance("score", repo / "dataset", tmp / "runs" / "dummy.jsonl", "--json", env=env, cwd=tmp).stdout
+    )
     meta = json.loads((tmp / "runs" / "dummy.meta.json").read_text())
     rows = independent_rows(tmp / "out")
-    direct = score(gold, Submission("direct", tuple((f"direct:{i}", r) for i, r in enumerate(rows, 1)), meta,
-                                    "direct.meta.json")).to_dict()
+    direct = score(
+        gold, Submission("direct", tuple((f"direct:{i}", r) for i, r in enumerate(rows, 1)), meta, "direct.meta.json")
+    ).to_dict()
     assert cli["tasks"].keys() == direct["tasks"].keys() == {"sentence_stance", "article_stance", "claim_detection"}
     for task in cli["tasks"]:
         assert cli["tasks"][task]["metrics"] == direct["tasks"][task]["metrics"], task
@@ -168,7 +188,8 @@ def test_scores_equal_the_scorer_on_the_samples_own_predictions(zero_shot, repo,
     (results_path,) = (tmp / "out").rglob("results_*.json")
     harness = json.loads(results_path.read_text())["results"]
     assert harness["natostance_article_stance"]["acc,none"] == pytest.approx(
-        cli["tasks"]["article_stance"]["metrics"]["accuracy"]["value"], abs=1e-12)
+        cli["tasks"]["article_stance"]["metrics"]["accuracy"]["value"], abs=1e-12
+    )
 
 
 def test_conversion_errors_are_one_clear_line_each(zero_shot, tmp_path):
@@ -187,7 +208,9 @@ def test_conversion_errors_are_one_clear_line_each(zero_shot, tmp_path):
     lines = samples.read_text().splitlines()
     samples.write_text("\n".join(lines + lines[:1]) + "\n")
     proc = natostance("lm-eval", "convert", copy, "--out", tmp_path / "x.jsonl", env=env, cwd=tmp, ok=False)
-    assert proc.returncode == 1 and f"{samples}:{len(lines) + 1}: duplicate prediction for article_stance/" in proc.stderr
+    assert (
+        proc.returncode == 1 and f"{samples}:{len(lines) + 1}: duplicate prediction for article_stance/" in proc.stderr
+    )
     assert not (tmp_path / "x.jsonl").exists()
 
     (results_path,) = copy.rglob("results_*.json")
@@ -195,10 +218,23 @@ def test_conversion_errors_are_one_clear_line_each(zero_shot, tmp_path):
     results["n-samples"]["natostance_claim_detection"]["effective"] = 5
     results_path.write_text(json.dumps(results))
     proc = natostance("lm-eval", "convert", results_path, "--out", tmp_path / "x.jsonl", env=env, cwd=tmp, ok=False)
-    assert proc.returncode == 1 and "natostance_claim_detection: expected every unit (a run without --limit)" in proc.stderr
+    assert (
+        proc.returncode == 1
+        and "natostance_claim_detection: expected every unit (a run without --limit)" in proc.stderr
+    )
 
-    proc = natostance("lm-eval", "convert", copy, "--task", "natostance_nothing", "--out", tmp_path / "x.jsonl",
-                      env=env, cwd=tmp, ok=False)
+    proc = natostance(
+        "lm-eval",
+        "convert",
+        copy,
+        "--task",
+        "natostance_nothing",
+        "--out",
+        tmp_path / "x.jsonl",
+        env=env,
+        cwd=tmp,
+        ok=False,
+    )
     assert proc.returncode == 1 and "found natostance_nothing" in proc.stderr
 
 
@@ -207,8 +243,19 @@ def test_generation_and_few_shot_from_train_only(work, repo, gold):
     answers are all invalid, counted, and still give a complete submission that passes check."""
     tmp, env = work
     out = tmp / "out-gen"
-    lm_eval("--tasks", "natostance_sentence_stance_gen,natostance_claim_detection_gen", "--num_fewshot", "2",
-            "--include_path", tmp / "tasks", "--log_samples", "--output_path", out, env=env, cwd=tmp)
+    lm_eval(
+        "--tasks",
+        "natostance_sentence_stance_gen,natostance_claim_detection_gen",
+        "--num_fewshot",
+        "2",
+        "--include_path",
+        tmp / "tasks",
+        "--log_samples",
+        "--output_path",
+        out,
+        env=env,
+        cwd=tmp,
+    )
     titles = {a["title"] or "(no title)": a["split"] for a in gold.articles.values()}
     assert len(titles) == len(gold.articles)  # the headers tell the articles apart
     for name in ("natostance_sentence_stance_gen", "natostance_claim_detection_gen"):
@@ -218,7 +265,9 @@ def test_generation_and_few_shot_from_train_only(work, repo, gold):
             assert len(shown) == 3 and shown[-1] == (gold.articles[s["doc"]["article_id"]]["title"] or "(no title)")
             assert {titles[t] for t in shown[:-1]} == {"train"}, s["doc_id"]
     run = tmp / "runs" / "gen.jsonl"
-    natostance("lm-eval", "convert", out, "--out", run, "--system", "dummy gen", "--author", "A. Tester", env=env, cwd=tmp)
+    natostance(
+        "lm-eval", "convert", out, "--out", run, "--system", "dummy gen", "--author", "A. Tester", env=env, cwd=tmp
+    )
     natostance("check", run, "--gold", repo / "dataset", env=env, cwd=tmp)
     meta = json.loads(run.with_name("gen.meta.json").read_text())
     shape = shape_from_gold(gold)
@@ -228,8 +277,10 @@ def test_generation_and_few_shot_from_train_only(work, repo, gold):
         "natostance_claim_detection_gen": len(shape.expected("claim_detection", "test")),
     }
     rows = [json.loads(line) for line in run.read_text().splitlines()]
-    assert {(r.get("label"), r.get("holder"), r.get("checkworthy")) for r in rows} == {("none", None, None),
-                                                                                      (None, None, False)}
+    assert {(r.get("label"), r.get("holder"), r.get("checkworthy")) for r in rows} == {
+        ("none", None, None),
+        (None, None, False),
+    }
 
 
 def test_a_hugging_face_model_offline(work, repo, gold):
@@ -243,9 +294,28 @@ def test_a_hugging_face_model_offline(work, repo, gold):
     texts = [a["text"] for a in gold.articles.values()] + [prompts.instruction(t) for t in prompts.TASKS]
     model = build_tiny_lm(tmp / "tiny-gpt2", texts)
     out = tmp / "out-hf"
-    sh(sys.executable, "-m", "lm_eval", "--model", "hf", "--model_args", f"pretrained={model},dtype=float32",
-       "--device", "cpu", "--batch_size", "8", "--tasks", "natostance_article_stance,natostance_claim_detection_gen",
-       "--include_path", tmp / "tasks", "--log_samples", "--output_path", out, env=env, cwd=tmp)
+    sh(
+        sys.executable,
+        "-m",
+        "lm_eval",
+        "--model",
+        "hf",
+        "--model_args",
+        f"pretrained={model},dtype=float32",
+        "--device",
+        "cpu",
+        "--batch_size",
+        "8",
+        "--tasks",
+        "natostance_article_stance,natostance_claim_detection_gen",
+        "--include_path",
+        tmp / "tasks",
+        "--log_samples",
+        "--output_path",
+        out,
+        env=env,
+        cwd=tmp,
+    )
     run = tmp / "runs" / "tiny.jsonl"
     natostance("lm-eval", "convert", out, "--out", run, env=env, cwd=tmp)
     natostance("check", run, "--gold", repo / "dataset", env=env, cwd=tmp)
@@ -258,4 +328,5 @@ def test_a_hugging_face_model_offline(work, repo, gold):
     assert len(generated) == len(shape_from_gold(gold).expected("claim_detection", "test"))
     assert all(isinstance(g, str) for g in generated)
     assert meta["parameters"]["invalid_answers"]["natostance_claim_detection_gen"] == sum(
-        parse_answer(g, "claim_detection") is None for g in generated)
+        parse_answer(g, "claim_detection") is None for g in generated
+    )

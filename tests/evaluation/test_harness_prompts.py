@@ -74,5 +74,6 @@ def test_guideline_changes_that_drop_a_definition_fail_loudly(tmp_path, repo):
 
 
 def test_clean_drops_corpus_examples_and_cross_references():
-    raw = "- sayings about timing (`Peskov said it would take time`, (train 806d/9); \"refusing\")\n- see the rule (S2, H4)."
+    raw = '- sayings about timing (`Peskov said it would take time`, (train 806d/9); "refusing")\n'
+    raw += "- see the rule (S2, H4)."
     assert guidelines.clean(raw) == '- sayings about timing ("refusing")\n- see the rule.'

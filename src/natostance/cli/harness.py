@@ -49,7 +49,9 @@ def register(cli: click.Group) -> None:
     @click.option("--task", "only", multiple=True, help="Convert only this harness task (repeatable).")
     @click.option("--system", help="System name (default: from the model name and arguments).")
     @click.option("--author", "authors", multiple=True, help="An author of the system (repeatable).")
-    @click.option("--per-char", is_flag=True, help="Pick choices by log-likelihood per character (the harness's acc_norm).")
+    @click.option(
+        "--per-char", is_flag=True, help="Pick choices by log-likelihood per character (the harness's acc_norm)."
+    )
     def convert(run, out, only, system, authors, per_char):
         """Turn a harness run (its --output_path, a model folder or a results file) into a submission + meta.
 

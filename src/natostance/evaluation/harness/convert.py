@@ -56,8 +56,9 @@ def _scored(where: str, sample: dict[str, Any], task: str, per_char: bool) -> tu
         text = str((args.get(f"gen_args_{i}") or {}).get("arg_1", "")).strip()
         if text not in table:
             raise InputError(
-                where, f"expected a choice of the current task files ({', '.join(table)}), found {text!r}: "
-                "regenerate the tasks with `natostance lm-eval tasks` and run again"
+                where,
+                f"expected a choice of the current task files ({', '.join(table)}), found {text!r}: "
+                "regenerate the tasks with `natostance lm-eval tasks` and run again",
             )
         try:
             ll = float(resp[0])
@@ -73,14 +74,26 @@ def _scored(where: str, sample: dict[str, Any], task: str, per_char: bool) -> tu
 
 def _row(task: str, doc: dict[str, Any], choice: prompts.Choice | None, score: float) -> dict[str, Any]:
     if task == "claim_detection":
-        return {"task": task, "unit_id": doc["unit_id"], "checkworthy": bool(choice and choice.checkworthy), "score": score}
-    row = {"task": task, "unit_id": doc["unit_id"], "target": doc["target"], "label": choice.label if choice else prompts.NOT_DISCUSSED}
+        return {
+            "task": task,
+            "unit_id": doc["unit_id"],
+            "checkworthy": bool(choice and choice.checkworthy),
+            "score": score,
+        }
+    row = {
+        "task": task,
+        "unit_id": doc["unit_id"],
+        "target": doc["target"],
+        "label": choice.label if choice else prompts.NOT_DISCUSSED,
+    }
     if task == "sentence_stance":
         row["holder"] = choice.holder if choice else None
     return row
 
 
-def task_rows(t: HarnessTask, per_char: bool, errors: list[str]) -> tuple[list[tuple[str, dict]], int, set[str], set[str]]:
+def task_rows(
+    t: HarnessTask, per_char: bool, errors: list[str]
+) -> tuple[list[tuple[str, dict]], int, set[str], set[str]]:
     """(where, row) per sample, the number of invalid answers, and the dataset/prompt versions seen."""
     out, invalid, versions, prompt_versions = [], 0, set(), set()
     for where, sample in t.samples:
@@ -132,21 +145,90 @@ def system_name(results: dict[str, Any], shots: list[int], per_char: bool) -> st
     return f"{name} (lm-eval {cfg.get('model', '?')}, {shot}{extra})"
 
 
-def convert(run: HarnessRun, *, per_char: bool = False, system: str | None = None, authors=()) -> tuple[list[dict], dict]:
-    """Rows and metadata of the submission made from a harness run."""
-    errors: list[str] = []
-    tasks = {}
+def _run_errors(run: HarnessRun) -> list[str]:
+    """A submission holds one prediction per unit and one protocol: one harness task per NATO-Stance task."""
+    errors, names = [], {}
     for t in run.tasks:
-        if t.task in tasks:
-            errors.append(f"{run.results_path}: expected one harness task per NATO-Stance task, found {tasks[t.task].name} "
-                          f"and {t.name} for {t.task}: convert one with --task")
-        tasks[t.task] = t
-    protocols = sorted({t.metadata.get("protocol") for t in run.tasks})
+        if t.task in names:
+            errors.append(
+                f"{run.results_path}: expected one harness task per NATO-Stance task, found {names[t.task]} "
+                f"and {t.name} for {t.task}: convert one with --task"
+            )
+        names[t.task] = t.name
+    protocols = sorted({str(t.metadata.get("protocol")) for t in run.tasks})
     if len(protocols) != 1:
-        errors.append(f"{run.results_path}: expected tasks of one protocol, found {', '.join(map(str, protocols))}: "
-                      "convert them separately with --task")
+        errors.append(
+            f"{run.results_path}: expected tasks of one protocol, found {', '.join(protocols)}: "
+            "convert them separately with --task"
+        )
+    return errors
+
+
+def _shown_splits(run: HarnessRun, shots: dict[str, int], doc_splits: set[str]) -> list[str]:
+    """The splits whose labels reached the model as few-shot examples (cv: every split of its documents)."""
+    shown: set[str] = set()
+    for t in run.tasks:
+        if shots[t.name]:
+            split = t.config.get("fewshot_split")
+            shown |= (doc_splits if split == CV_SPLIT else {split}) & set(labels("split"))
+    return sorted(shown)
+
+
+def _meta(
+    run: HarnessRun,
+    doc_splits: set[str],
+    invalid: dict[str, int],
+    dataset_version: str,
+    prompt_version: str,
+    per_char: bool,
+    system: str | None,
+    authors,
+) -> dict[str, Any]:
+    cfg = run.results.get("config") or {}
+    shots = {t.name: int((run.results.get("n-shot") or {}).get(t.name) or 0) for t in run.tasks}
+    first = run.tasks[0].metadata
+    return {
+        "system": system or system_name(run.results, list(shots.values()), per_char),
+        "authors": list(authors),
+        "url": None,
+        "kind": "system",
+        "description": f"Predictions of {cfg.get('model')} made with lm-evaluation-harness "
+        f"{run.results.get('lm_eval_version')} on the NATO-Stance harness tasks, "
+        "converted by natostance lm-eval convert.",
+        "parameters": {
+            "harness": "lm-evaluation-harness",
+            "lm_eval_version": run.results.get("lm_eval_version"),
+            "model": cfg.get("model"),
+            "model_args": _model_args(cfg.get("model_args")),
+            "tasks": {t.name: t.task for t in run.tasks},
+            "protocol": first.get("protocol"),
+            "num_fewshot": shots,
+            "fewshot_seed": cfg.get("fewshot_seed"),
+            "decision": {t.name: _decision(t, per_char) for t in run.tasks},
+            "prompt_version": prompt_version,
+            "prompt_sha256": {t.name: t.metadata.get("prompt_sha256") for t in run.tasks},
+            "guidelines_version": first.get("guidelines_version"),
+            "labels_version": first.get("labels_version"),
+            "system_instruction": run.results.get("system_instruction"),
+            "chat_template": bool(run.results.get("chat_template")),
+            "invalid_answers": invalid,
+            "results_file": run.results_path.name,
+            "natostance": __version__,
+        },
+        "training_cutoff": None,
+        "dataset_version": dataset_version,
+        "trained_on": _shown_splits(run, shots, doc_splits),
+        "tuned_on": [],
+    }
+
+
+def convert(
+    run: HarnessRun, *, per_char: bool = False, system: str | None = None, authors=()
+) -> tuple[list[dict], dict]:
+    """Rows and metadata of the submission made from a harness run; every problem reported at once."""
+    errors = _run_errors(run)
     seen: dict[tuple, str] = {}
-    rows, invalid, versions, prompt_versions, splits = [], {}, set(), set(), set()
+    rows, invalid, versions, prompt_versions, doc_splits = [], {}, set(), set(), set()
     for t in run.tasks:
         found, bad, v, pv = task_rows(t, per_char, errors)
         versions |= v
@@ -160,50 +242,11 @@ def convert(run: HarnessRun, *, per_char: bool = False, system: str | None = Non
                 continue
             seen[key] = where
             rows.append(row)
-        splits |= {s.get("doc", {}).get("split") for _, s in t.samples if isinstance(s.get("doc"), dict)}
+        doc_splits |= {s["doc"].get("split") for _, s in t.samples if isinstance(s.get("doc"), dict)}
     for what, found in (("dataset version", versions), ("prompt version", prompt_versions)):
         if len(found) != 1:
             errors.append(f"{run.results_path}: expected one {what} in the samples, found {sorted(map(str, found))}")
     if errors:
         raise ManyErrors(errors, f"{len(errors)} error(s) in harness run {run.results_path}")
-    protocol = protocols[0]
-    shots = {t.name: int((run.results.get("n-shot") or {}).get(t.name) or 0) for t in run.tasks}
-    shown = set()
-    for t in run.tasks:
-        if shots[t.name]:
-            split = t.config.get("fewshot_split")
-            shown |= (splits if split == CV_SPLIT else {split}) & set(labels("split"))
-    cfg = run.results.get("config") or {}
-    meta = {
-        "system": system or system_name(run.results, list(shots.values()), per_char),
-        "authors": list(authors),
-        "url": None,
-        "kind": "system",
-        "description": f"Predictions of {cfg.get('model')} made with lm-evaluation-harness "
-        f"{run.results.get('lm_eval_version')} on the NATO-Stance harness tasks, converted by natostance lm-eval convert.",
-        "parameters": {
-            "harness": "lm-evaluation-harness",
-            "lm_eval_version": run.results.get("lm_eval_version"),
-            "model": cfg.get("model"),
-            "model_args": _model_args(cfg.get("model_args")),
-            "tasks": {t.name: t.task for t in run.tasks},
-            "protocol": protocol,
-            "num_fewshot": shots,
-            "fewshot_seed": cfg.get("fewshot_seed"),
-            "decision": {t.name: _decision(t, per_char) for t in run.tasks},
-            "prompt_version": prompt_versions.pop(),
-            "prompt_sha256": {t.name: t.metadata.get("prompt_sha256") for t in run.tasks},
-            "guidelines_version": run.tasks[0].metadata.get("guidelines_version"),
-            "labels_version": run.tasks[0].metadata.get("labels_version"),
-            "system_instruction": run.results.get("system_instruction"),
-            "chat_template": bool(run.results.get("chat_template")),
-            "invalid_answers": invalid,
-            "results_file": run.results_path.name,
-            "natostance": __version__,
-        },
-        "training_cutoff": None,
-        "dataset_version": versions.pop(),
-        "trained_on": sorted(shown),
-        "tuned_on": [],
-    }
+    meta = _meta(run, doc_splits, invalid, versions.pop(), prompt_versions.pop(), per_char, system, authors)
     return rows, meta

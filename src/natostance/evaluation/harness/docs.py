@@ -131,7 +131,9 @@ def load_docs(dataset: str, protocol: str, natostance_task: str, prompt_sha256: 
             "run `natostance lm-eval tasks` again",
         )
     if protocol not in PROTOCOLS:
-        raise InputError(f"task natostance_{natostance_task}", f"protocol: expected one of {PROTOCOLS}, found {protocol!r}")
+        raise InputError(
+            f"task natostance_{natostance_task}", f"protocol: expected one of {PROTOCOLS}, found {protocol!r}"
+        )
     gold = load_gold_datasets(dataset)
     if protocol == "cv":
         splits = {CV_SPLIT: unit_docs(gold, natostance_task, "all", folds_of(gold))}

@@ -114,7 +114,7 @@ class Guidelines:
         for line in self.rule_lines(rule_id):
             m = re.match(r"^- `([a-z_]+)`: ", line)
             if m and m.group(1) in keys:
-                current = found.setdefault(m.group(1), [line[m.end():]])
+                current = found.setdefault(m.group(1), [line[m.end() :]])
             elif current is not None and (line.startswith("  ") or not line.strip()):
                 current.append(line[2:])
             else:

@@ -80,7 +80,9 @@ def read_run(path: str | Path, only: tuple[str, ...] = ()) -> HarnessRun:
     configs = results.get("configs") if isinstance(results, dict) else None
     if not isinstance(configs, dict):
         raise InputError(str(results_path), "expected a 'configs' object (one per task), found none")
-    ours = {n: c for n, c in configs.items() if isinstance(c, dict) and (c.get("metadata") or {}).get("natostance_task")}
+    ours = {
+        n: c for n, c in configs.items() if isinstance(c, dict) and (c.get("metadata") or {}).get("natostance_task")
+    }
     unknown = [n for n in only if n not in ours]
     if unknown:
         raise InputError(
@@ -98,8 +100,16 @@ def read_run(path: str | Path, only: tuple[str, ...] = ()) -> HarnessRun:
             )
         samples_path = results_path.with_name(f"samples_{name}_{date}.jsonl")
         if not samples_path.is_file():
-            raise InputError(str(samples_path), f"expected the samples of {name} (run lm_eval with --log_samples), found none")
-        tasks.append(HarnessTask(name, ours[name]["metadata"]["natostance_task"], ours[name], samples_path, _samples(samples_path)))
+            raise InputError(
+                str(samples_path), f"expected the samples of {name} (run lm_eval with --log_samples), found none"
+            )
+        tasks.append(
+            HarnessTask(
+                name, ours[name]["metadata"]["natostance_task"], ours[name], samples_path, _samples(samples_path)
+            )
+        )
     if not tasks:
-        raise InputError(str(results_path), "expected at least one NATO-Stance task (natostance_…) in the run, found none")
+        raise InputError(
+            str(results_path), "expected at least one NATO-Stance task (natostance_…) in the run, found none"
+        )
     return HarnessRun(results_path, results, tuple(tasks))
