@@ -1,9 +1,6 @@
 """The ``natostance annotate`` verbs: thin shells that print, with --json where it helps."""
 
 import json
-import os
-import signal
-import subprocess
 import sys
 import types
 from pathlib import Path
@@ -11,7 +8,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from natostance.annotate.labelstudio import server as S
 from natostance.annotate.records import StanceLabel, write_jsonl
 from natostance.cli import cli
 
@@ -59,33 +55,6 @@ def test_push_and_pull_verbs_against_the_server(client, rows, tmp_path, monkeypa
     res = CliRunner().invoke(cli, ["annotate", "pull", "--round", "cli", "--out", str(tmp_path / "ann")])
     assert res.exit_code == 0, res.output
     assert "0 stance records" in res.output and len(list((tmp_path / "ann" / "exports" / "cli").glob("*.sha256"))) == 2
-
-
-@pytest.mark.server
-def test_server_verb_starts_on_loopback_prints_how_to_log_in_and_stops_on_ctrl_c(ls_server, tmp_path):
-    data = tmp_path / "data"
-    srv = S.start_copy(data)  # a migrated data dir with a known login; stopped again at once
-    srv.stop()
-    (data / "natostance-login.json").write_text(json.dumps(
-        {"username": srv.username, "password": S.TEMPLATE_PASSWORD, "token": srv.token}))
-    port = S.free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "natostance", "annotate", "server", "--data-dir", str(data),
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    lines = []
-    try:
-        for line in proc.stdout:
-            lines.append(line)
-            if "press Ctrl-C" in line:
-                break
-        out = "".join(lines)
-        assert f"Label Studio is up at http://127.0.0.1:{port}" in out, out
-        assert "export LABEL_STUDIO_URL=" in out and srv.token not in out and S.TEMPLATE_PASSWORD not in out
-        assert S.healthy(f"http://127.0.0.1:{port}")
-    finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        proc.wait(30)
-    assert not S.healthy(f"http://127.0.0.1:{port}", timeout=1)
 
 
 def test_missing_records_and_predictions_for_another_kind_are_one_line_errors(tmp_path, rows):

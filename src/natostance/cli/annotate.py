@@ -27,13 +27,50 @@ def annotate() -> None:
 @annotate.command()
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None,
               help="Label Studio data folder [default: ~/.local/share/natostance/label-studio]")
-@click.option("--port", type=int, default=8080, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
 @click.option("--username", default="admin@localhost", show_default=True)
-def server(data_dir, port, username) -> None:
-    """Install (once) and start a local Label Studio on 127.0.0.1; Ctrl-C stops it."""
-    from natostance.annotate.labelstudio.server import serve
+@click.option("--bind", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback needs --allow-remote.")
+@click.option("--allow-remote", is_flag=True, help="Allow --bind to a non-loopback address (prints a warning).")
+@click.option("--public-url", default=None, help="The URL annotators open (for links), e.g. http://10.0.0.5:8080.")
+def server(data_dir, port, username, bind, allow_remote, public_url) -> None:
+    """Install (once) and start Label Studio on 127.0.0.1; Ctrl-C, SIGTERM or SIGHUP stops it.
 
-    serve(data_dir, port=port, username=username, echo=click.echo)
+    A busy port is an error, never a silent move to another port. If Label Studio exits on its own,
+    this command says so and exits 1.
+    """
+    from natostance.annotate.labelstudio.serve import serve
+
+    serve(data_dir, port=port, username=username, bind=bind, allow_remote=allow_remote, public_url=public_url,
+          echo=click.echo)
+
+
+@annotate.group()
+def users() -> None:
+    """Annotator accounts on the server in LABEL_STUDIO_URL."""
+
+
+@users.command("add")
+@click.argument("emails", nargs=-1, required=True)
+@click.option("--logins", type=click.Path(dir_okay=False, path_type=Path), default=Path("annotator-logins.txt"),
+              show_default=True, help="Mode-600 file the new accounts' passwords are appended to.")
+@click.option("--public-url", default=None, help="The URL annotators open [default: LABEL_STUDIO_URL].")
+@click.option("--json", "as_json", is_flag=True)
+def users_add(emails, logins, public_url, as_json) -> None:
+    """Create a log-in account for each EMAIL (an e-mail with an account already is left as it is).
+
+    Passwords are written to --logins (never printed); hand each annotator their line.
+    """
+    from natostance.annotate.labelstudio.client import Client
+    from natostance.annotate.labelstudio.users import add_users, write_logins
+
+    accounts = add_users(Client(), list(emails), public_url)
+    written = write_logins(logins, accounts)
+    lines = [f"{a.email}: {'created' if a.created else 'has an account already (unchanged)'} (user {a.user_id}); "
+             f"logs in at {a.login_url}" + (f" with the password in {written}" if a.created else "")
+             for a in accounts]
+    _emit(as_json, [{"email": a.email, "created": a.created, "user_id": a.user_id, "login_url": a.login_url}
+                    for a in accounts], "\n".join(lines))
 
 
 @annotate.command()
