@@ -28,8 +28,8 @@ import unicodedata
 
 from natostance.builder.abbreviations import AMBIGUOUS, TITLES
 
-OPENING = {'"': '"', "“": "”", "„": "“", "‘": "’", "'": "'", "«": "»", "‹": "›"}
-CLOSING = {'"': '"', "”": "“", "“": "„", "’": "‘", "'": "'", "»": "«", "›": "‹"}
+OPENING = {'"': '"', "“": "”", "‘": "’", "'": "'", "«": "»"}  # the marks C7 lists, with their partners
+CLOSING = {'"': '"', "”": "“", "’": "‘", "'": "'", "»": "«"}
 QUOTES = set(OPENING) | set(CLOSING)
 BRACKETS = {"(": ")", "[": "]", "{": "}"}
 END_PUNCT = set(",;:.!?…") | {"-", "–", "—", "‒", "―"}
@@ -114,7 +114,7 @@ def speaker_key(speaker: str | None) -> str | None:
         return None
     s = unicodedata.normalize("NFKC", speaker).casefold()
     s = re.sub(r"\s+", " ", s).strip()
-    s = s.strip("\"'“”‘’«»„‹›.,;:!?()[] ")
+    s = s.strip("\"'“”‘’«».,;:!?()[] ")
     s = re.sub(r"['’]s$", "", s).strip()
     s = re.sub(r"^the ", "", s)
     return s or None
