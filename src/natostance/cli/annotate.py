@@ -35,14 +35,18 @@ def annotate() -> None:
               help="Address to listen on; anything but loopback needs --allow-remote.")
 @click.option("--allow-remote", is_flag=True, help="Allow --bind to a non-loopback address (prints a warning).")
 @click.option("--public-url", default=None, help="The URL annotators open (for links), e.g. http://10.0.0.5:8080.")
-def server(data_dir, port, username, bind, allow_remote, public_url) -> None:
+@click.option("--print-key", is_flag=True, help="Only print the API key of --data-dir's server (for LABEL_STUDIO_API_KEY).")
+def server(data_dir, port, username, bind, allow_remote, public_url, print_key) -> None:
     """Install (once) and start Label Studio on 127.0.0.1; Ctrl-C, SIGTERM or SIGHUP stops it.
 
     A busy port is an error, never a silent move to another port. If Label Studio exits on its own,
     this command says so and exits 1.
     """
-    from natostance.annotate.labelstudio.serve import serve
+    from natostance.annotate.labelstudio.serve import api_key, serve
 
+    if print_key:
+        click.echo(api_key(data_dir))
+        return
     serve(data_dir, port=port, username=username, bind=bind, allow_remote=allow_remote, public_url=public_url,
           echo=click.echo)
 

@@ -46,6 +46,15 @@ def login(data_dir: Path, username: str) -> tuple[dict, Path]:
     return found, path
 
 
+def api_key(data_dir: str | Path | None = None) -> str:
+    """The API key of the server whose data is in ``data_dir`` (its login file must exist)."""
+    path = Path(data_dir or S.default_data_dir()) / LOGIN_FILE
+    if not path.is_file():
+        raise NatoStanceError(f"{path}: no login yet; start the server once with `natostance annotate server`")
+    creds, _ = login(path.parent, "")
+    return creds["token"]
+
+
 def check_bind(bind: str, allow_remote: bool) -> list[str]:
     """Refuse a non-loopback address unless allowed; return the warning lines to print when it is."""
     if S.is_loopback(bind):
@@ -98,7 +107,7 @@ def _tell(srv: S.Server, username: str, login_file: Path, public_url: str | None
         echo(f"annotators open {public_url}")
     echo(f"log in as {username}; the password and API token are in {login_file}")
     echo(f"for push/pull:  export LABEL_STUDIO_URL={srv.url}")
-    echo(f"                export LABEL_STUDIO_API_KEY=\"$(python3 -c 'import json;"
-         f"print(json.load(open(\"{login_file}\"))[\"token\"])')\"")
+    where = "" if srv.data_dir == S.default_data_dir().resolve() else f" --data-dir {srv.data_dir}"
+    echo(f"                export LABEL_STUDIO_API_KEY=\"$(natostance annotate server --print-key{where})\"")
     echo("annotator accounts:  natostance annotate users add EMAIL...")
     echo("press Ctrl-C to stop")
