@@ -157,3 +157,22 @@ def test_show_prints_each_open_unit_with_its_context(rows, tmp_path, monkeypatch
     assert "- x: against / author" in out and "- y: neutral / author" in out
     assert f"## articles/a-0001/span/{start}-{end - 1}" in out  # the gold offsets: without the full stop
     assert "⟦Russia 🇷🇺 had massed 100,000 troops⟧." in out and "- x: " in out and "speaker 'NATO'" in out
+
+
+def test_a_build_whose_label_file_has_a_target_the_gold_lacks_warns_and_names_it(repo, tmp_path, monkeypatch):
+    import copy
+    import shutil
+
+    from natostance import labels as L
+
+    raw = tmp_path / "dataset" / "raw"
+    shutil.copytree(repo / "dataset" / "raw", raw)
+    shutil.copytree(repo / "annotation", tmp_path / "annotation", ignore=shutil.ignore_patterns("exports"))
+    defs = copy.deepcopy(L.label_defs())
+    defs["target"]["enum"].append("china")
+    monkeypatch.setattr(L, "label_defs", lambda: defs)
+    monkeypatch.setattr(L, "labels_version", lambda: "2")
+    res = CliRunner().invoke(cli, ["build", str(raw), "--out", str(raw.parent)])
+    assert res.exit_code == 0, res.output
+    assert "note: warning: target 'china' of schemas/labels.schema.json (labels version 2) has no gold label in " \
+           f"{tmp_path / 'annotation' / 'gold' / 'r1'}" in res.output
