@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from natostance.errors import InputError, ManyErrors
+from natostance.jsonlines import object_lines
 
 MAX_REASON_REPEATS = 3  # a reason used for more than this many units is a template, not a judgement
 
@@ -55,19 +56,11 @@ def read(path: str | Path, round_name: str, strict: bool = True) -> Entries:
     if not path.is_file():
         return out
     errors: list[str] = []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError as exc:
-                errors.append(f"{path}:{n}: expected one JSON object, found: {exc}")
-                continue
-            if not isinstance(entry, dict) or not isinstance(entry.get("unit"), str):
-                errors.append(f"{path}:{n}: expected an object with a 'unit', found {line.strip()[:80]}")
-                continue
-            out.lines.append((n, entry))
+    for n, entry in object_lines(path, errors):
+        if not isinstance(entry.get("unit"), str):
+            errors.append(f"{path}:{n}: expected an object with a 'unit' (text), found keys {sorted(entry)}")
+            continue
+        out.lines.append((n, entry))
     if strict:
         errors += _check_decided(out)
     if errors:

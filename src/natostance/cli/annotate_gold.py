@@ -12,6 +12,8 @@ from natostance.cli.annotate import ROUND, _emit
 
 RECORDS = click.option("--records", type=click.Path(path_type=Path), default=Path("annotation/records"),
                        show_default=True, help="Folder of the rounds' records (annotation/records).")
+FILE = click.option("--file", "adjudication", type=click.Path(path_type=Path), default=None,
+                    help="The round's adjudication file [default: annotation/adjudication/<round>.jsonl].")
 
 
 def _adjudication_file(adjudication: Path | None, records: Path, round_name: str) -> Path:
@@ -42,8 +44,7 @@ def agreement(round_name, records, out, bootstrap, as_json) -> None:
 @click.command()
 @ROUND
 @RECORDS
-@click.option("--file", "adjudication", type=click.Path(path_type=Path), default=None,
-              help="The round's adjudication file [default: annotation/adjudication/<round>.jsonl].")
+@FILE
 @click.option("--gold", type=click.Path(path_type=Path), default=Path("annotation/gold"), show_default=True)
 @click.option("--min-annotators", type=click.IntRange(1), default=2, show_default=True,
               help="Labels a unit needs before it is voted on; fewer: the unit waits (counted, not adjudicated).")
@@ -79,8 +80,7 @@ def adjudicate(round_name, records, adjudication, gold, min_annotators, as_json)
 @click.command()
 @ROUND
 @RECORDS
-@click.option("--file", "adjudication", type=click.Path(path_type=Path), default=None,
-              help="The round's adjudication file [default: annotation/adjudication/<round>.jsonl].")
+@FILE
 @click.option("--dataset", type=click.Path(path_type=Path), default=Path("dataset"), show_default=True)
 @click.option("--all", "show_all", is_flag=True, help="Decided entries too, not only the open ones.")
 @click.option("--unit", "units", multiple=True, help="Only this unit (repeatable).")
