@@ -54,16 +54,23 @@ def _alive(pid: int) -> bool:
     return Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
 
 
-def _command_lines() -> list[str]:
-    """Every process's command line as ``ps`` shows it (arguments joined by spaces)."""
-    out = []
+def _command_lines(*roots: int) -> list[str]:
+    """The command lines (as ``ps`` shows them) of ``roots`` and all their descendants: this test's processes,
+    not other servers on a shared machine."""
+    parent, cmd = {}, {}
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             try:
-                out.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace"))
-            except OSError:
+                parent[int(proc.name)] = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                cmd[int(proc.name)] = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            except (OSError, IndexError, ValueError):
                 pass
-    return out
+    tree, grew = set(roots), True
+    while grew:
+        new = {pid for pid, pp in parent.items() if pp in tree} - tree
+        tree |= new
+        grew = bool(new)
+    return [cmd[p] for p in sorted(tree) if p in cmd]
 
 
 pytestmark = pytest.mark.server
@@ -78,8 +85,8 @@ def test_a_stop_signal_to_the_wrapper_stops_label_studio_and_no_secret_is_on_a_c
         assert f"Label Studio is up at http://127.0.0.1:{port}" in out, out
         assert ls_pid and _alive(ls_pid) and S.healthy(f"http://127.0.0.1:{port}")
         assert token not in out and S.TEMPLATE_PASSWORD not in out
-        lines = _command_lines()
-        assert any("label-studio start" in c for c in lines)
+        lines = _command_lines(proc.pid, ls_pid)
+        assert len(lines) >= 2 and any("label-studio start" in c for c in lines), lines
         leaked = [c for c in lines if token in c or S.TEMPLATE_PASSWORD in c]
         assert leaked == [], leaked
         os.kill(proc.pid, sig)  # the wrapper only, not its group: it must take Label Studio down itself
