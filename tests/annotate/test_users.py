@@ -6,7 +6,6 @@ import stat
 import pytest
 from click.testing import CliRunner
 
-from natostance.annotate.labelstudio.users import _form, can_log_in
 from natostance.cli import cli
 
 pytestmark = pytest.mark.server
@@ -23,8 +22,8 @@ def test_users_add_creates_accounts_that_log_in_and_keeps_passwords_out_of_the_o
     assert all(r[2] == "http://10.0.0.5:8080/user/login/" for r in rows)
     for email, password, _ in rows:
         assert password not in res.output
-        assert can_log_in(client.url, email, password)
-        assert not can_log_in(client.url, email, password + "x")
+        assert client.can_log_in(email, password)
+        assert not client.can_log_in(email, password + "x")
     assert f"ann1@example.org: created (user " in res.output and f"with the password in {logins}" in res.output
     again = CliRunner().invoke(cli, ["annotate", "users", "add", "ann1@example.org", "--logins", str(logins), "--json"])
     assert again.exit_code == 0, again.output
@@ -33,12 +32,8 @@ def test_users_add_creates_accounts_that_log_in_and_keeps_passwords_out_of_the_o
 
 
 def test_sign_up_needs_the_invite_token_and_bad_emails_are_refused(client):
-    import httpx
-
-    with httpx.Client(timeout=30, follow_redirects=False) as http:
-        _form(http, f"{client.url}/user/signup/")
-        resp = _form(http, f"{client.url}/user/signup/", {"email": "intruder@example.org", "password": "pw-123456789"})
-    assert resp.status_code == 403
+    status, _, _ = client._form("user/signup/", {"email": "intruder@example.org", "password": "pw-123456789"})
+    assert status == 403
     assert "intruder@example.org" not in client.users().values()
     res = CliRunner().invoke(cli, ["annotate", "users", "add", "not-an-email"])
     assert res.exit_code == 1 and res.output == "error: users add: expected e-mail addresses, found 'not-an-email'\n"

@@ -64,9 +64,9 @@ class Client:
         from label_studio_sdk import LabelStudio  # the optional [annotation] extra
 
         self._key = key
-        limits = httpx.Timeout(self.timeout, connect=min(CONNECT_TIMEOUT, self.timeout))
+        self._limits = httpx.Timeout(self.timeout, connect=min(CONNECT_TIMEOUT, self.timeout))
         # no automatic retries: a retried import whose first try reached the server duplicates tasks
-        self.sdk = LabelStudio(base_url=self.url, api_key=key, httpx_client=httpx.Client(timeout=limits),
+        self.sdk = LabelStudio(base_url=self.url, api_key=key, httpx_client=httpx.Client(timeout=self._limits),
                                max_retries=0)
         self._http = self.sdk._client_wrapper.httpx_client  # SDK transport + auth, for bulk calls
 
@@ -128,6 +128,33 @@ class Client:
     def invite_token(self) -> str:
         """The organisation's invite token (the only way to sign up on servers this package starts)."""
         return self._raw("GET", "api/invite", "reading the invite link").json()["token"]
+
+    def _form(self, page: str, data: dict | None = None) -> tuple[int, str, str]:
+        """GET a Django form page in a fresh session (no API key), then POST ``data`` to it with its CSRF token;
+        return (status, Location header, body) of the last request."""
+        import httpx
+
+        url = f"{self.url}/{page}"
+        with self._calling(f"opening {page}"), httpx.Client(timeout=self._limits, follow_redirects=False) as http:
+            resp = http.get(url)
+            if resp.status_code >= 400:
+                raise NatoStanceError(f"Label Studio at {self.url} answered HTTP {resp.status_code} while opening "
+                                      f"{page.split('?')[0]}")
+            if data is not None:
+                resp = http.post(url, data={**data, "csrfmiddlewaretoken": http.cookies.get("csrftoken")},
+                                 headers={"Referer": url})
+            return resp.status_code, resp.headers.get("location", ""), resp.text
+
+    def sign_up(self, email: str, password: str) -> tuple[int, str]:
+        """Sign up through the form with the invite token, as a person would; (status, body): 302 is success."""
+        status, _, body = self._form(f"user/signup/?token={self.invite_token()}",
+                                     {"email": email, "password": password, "allow_newsletters": ""})
+        return status, body
+
+    def can_log_in(self, email: str, password: str) -> bool:
+        """Log in through the login form; True when the server lets that e-mail and password in."""
+        status, location, _ = self._form("user/login/", {"email": email, "password": password})
+        return status == 302 and "/user/login" not in location
 
     def create_user(self, email: str) -> int:
         with self._calling(f"creating user {email}"):

@@ -2,7 +2,7 @@
 
 Label Studio Community creates users through its API without a usable password (they cannot log in), so
 each account is made the way a person would make it: the sign-up form, opened with the organisation's
-invite token (our servers accept sign-ups only with it). The password is generated here, written to a
+invite token (our servers accept sign-ups only with it; ``Client.sign_up``). The password is generated here, written to a
 mode-600 file for the lead to hand over, and never printed. Every account is then checked by logging in
 with it. An e-mail that already has an account is left as it is.
 """
@@ -29,47 +29,12 @@ class Account:
     password: str | None = None  # only for accounts created now
 
 
-def _form(http, url: str, data: dict | None = None):
-    """GET (data None) or POST a Django form page with its CSRF token; return the response."""
-    if data is None:
-        return http.get(url)
-    token = http.cookies.get("csrftoken")
-    return http.post(url, data={**data, "csrfmiddlewaretoken": token}, headers={"Referer": url})
-
-
-def _signup(base: str, token: str, email: str, password: str, timeout: float) -> None:
-    import httpx
-
-    page = f"{base}/user/signup/?token={token}"
-    with httpx.Client(timeout=timeout, follow_redirects=False) as http:
-        _form(http, page).raise_for_status()
-        resp = _form(http, page, {"email": email, "password": password, "allow_newsletters": ""})
-        if resp.status_code != 302:
-            found = re.findall(r'class="[^"]*(?:error|field_errors)[^"]*"[^>]*>\s*([^<]{3,200})', resp.text)
-            raise NatoStanceError(f"{base}: sign-up of {email} failed (HTTP {resp.status_code}"
-                                  + (f": {found[0].strip()}" if found else "") + ")")
-
-
-def can_log_in(base: str, email: str, password: str, timeout: float = 30) -> bool:
-    """Log in through the login form as a person would; True when the server lets us in."""
-    import httpx
-
-    page = f"{base}/user/login/"
-    with httpx.Client(timeout=timeout, follow_redirects=False) as http:
-        _form(http, page).raise_for_status()
-        resp = _form(http, page, {"email": email, "password": password})
-        return resp.status_code == 302 and "/user/login" not in resp.headers.get("location", "")
-
-
 def add_users(client, emails: list[str], public_url: str | None = None) -> list[Account]:
     """Create a log-in account for every e-mail that has none; return one ``Account`` per e-mail."""
-    import httpx
-
     bad = [e for e in emails if not EMAIL.match(e)]
     if bad:
         raise InputError("users add", f"expected e-mail addresses, found {', '.join(map(repr, bad))}")
     known = {email.lower(): uid for uid, email in client.users().items()}
-    invite = client.invite_token()
     shown = (public_url or client.url).rstrip("/")
     out = []
     for email in dict.fromkeys(e.lower() for e in emails):
@@ -77,13 +42,12 @@ def add_users(client, emails: list[str], public_url: str | None = None) -> list[
             out.append(Account(email, False, known[email], f"{shown}/user/login/"))
             continue
         password = secrets.token_urlsafe(12)
-        try:
-            _signup(client.url, invite, email, password, client.timeout)
-            ok = can_log_in(client.url, email, password, client.timeout)
-        except httpx.HTTPError as exc:
-            raise NatoStanceError(f"{client.url}: creating the account of {email} failed: "
-                                  f"{type(exc).__name__}") from None
-        if not ok:
+        status, body = client.sign_up(email, password)
+        if status != 302:
+            found = re.findall(r'class="[^"]*(?:error|field_errors)[^"]*"[^>]*>\s*([^<]{3,200})', body)
+            raise NatoStanceError(f"{client.url}: sign-up of {email} failed (HTTP {status}"
+                                  + (f": {found[0].strip()}" if found else "") + ")")
+        if not client.can_log_in(email, password):
             raise NatoStanceError(f"{client.url}: the account of {email} was created but logging in with it failed")
         uid = {e.lower(): i for i, e in client.users().items()}[email]
         out.append(Account(email, True, uid, f"{shown}/user/login/", password))
