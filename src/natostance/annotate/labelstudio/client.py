@@ -134,12 +134,12 @@ class Client:
         return (status, Location header, body) of the last request."""
         import httpx
 
-        url = f"{self.url}/{page}"
-        with self._calling(f"opening {page}"), httpx.Client(timeout=self._limits, follow_redirects=False) as http:
+        url, shown = f"{self.url}/{page}", page.split("?")[0]  # the invite token stays out of messages
+        with self._calling(f"opening {shown}"), httpx.Client(timeout=self._limits, follow_redirects=False) as http:
             resp = http.get(url)
             if resp.status_code >= 400:
                 raise NatoStanceError(f"Label Studio at {self.url} answered HTTP {resp.status_code} while opening "
-                                      f"{page.split('?')[0]}")
+                                      f"{shown}")
             if data is not None:
                 resp = http.post(url, data={**data, "csrfmiddlewaretoken": http.cookies.get("csrftoken")},
                                  headers={"Referer": url})
