@@ -93,3 +93,36 @@ def test_a_label_set_other_than_the_label_file_is_refused():
 def test_an_unreadable_dataset_is_named(tmp_path):
     with pytest.raises(InputError, match=f"{tmp_path}: expected config 'articles' readable by datasets.load_dataset"):
         docs.load_gold_datasets(str(tmp_path))
+
+
+def test_a_rebuilt_folder_is_read_again_not_from_the_cache(repo, tmp_path):
+    """A label changed in place (same rows, same card) must reach the tasks: datasets alone would serve
+    the cached rows of the folder's earlier state."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "dataset"
+    shutil.copytree(repo / "dataset", folder, ignore=shutil.ignore_patterns("raw"))
+    before = docs.load_gold_datasets(str(folder))
+    path = folder / "data" / "stance" / "test-00000-of-00001.parquet"
+    table = pq.read_table(path)
+    rows = table.to_pylist()
+    i = next(i for i, r in enumerate(rows) if r["label"] != "favor")
+    rows[i]["label"] = "favor"
+    pq.write_table(type(table).from_pylist(rows, schema=table.schema), path)
+    docs.load_gold_datasets.cache_clear()
+    after = docs.load_gold_datasets(str(folder))
+    changed = [
+        (a["unit_id"], a["target"], a["label"], b["label"])
+        for a, b in zip(
+            sorted(before.stance, key=lambda r: (r["unit_id"], r["target"])),
+            sorted(after.stance, key=lambda r: (r["unit_id"], r["target"])),
+        )
+        if a["label"] != b["label"]
+    ]
+    assert changed == [(rows[i]["unit_id"], rows[i]["target"], before_label(before, rows[i]), "favor")]
+
+
+def before_label(gold, row):
+    return next(r["label"] for r in gold.stance if (r["unit_id"], r["target"]) == (row["unit_id"], row["target"]))

@@ -17,7 +17,10 @@ task's choices; ``answer_text``), and the dataset and prompt versions.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from natostance.errors import InputError
@@ -49,6 +52,24 @@ def _decode(ds) -> list[dict[str, Any]]:
     return [{k: (named[k][v] if k in named and v is not None else v) for k, v in row.items()} for row in ds]
 
 
+def cache_dir(dataset: str) -> str | None:
+    """For a local folder, a ``datasets`` cache folder named after the state of its files (path, size, mtime
+    of the card and every data file); None for a Hub repo, whose cache ``datasets`` keys by revision.
+
+    ``datasets`` keys the cache of a local folder with a card by the card's configs alone: after a rebuild
+    that changes labels but no row count, ``load_dataset`` returns the old rows from its cache (the same
+    problem as huggingface/datasets#2956). A new state of the files gets a new cache folder instead."""
+    folder = Path(dataset)
+    if not folder.is_dir():
+        return None
+    import datasets
+
+    files = sorted(f for f in (folder / "README.md", *folder.glob("data/**/*")) if f.is_file())
+    state = [(str(f.relative_to(folder)), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    key = hashlib.sha256(json.dumps([str(folder.resolve()), state]).encode("utf-8")).hexdigest()[:16]
+    return str(Path(datasets.config.HF_DATASETS_CACHE) / "natostance-local" / key)
+
+
 @lru_cache(maxsize=4)
 def load_gold_datasets(dataset: str) -> Gold:
     """The gold of a dataset folder or Hub repo, read with ``datasets.load_dataset(dataset, config)``."""
@@ -57,7 +78,7 @@ def load_gold_datasets(dataset: str) -> Gold:
     records, version = {}, None
     for config in CONFIGS:
         try:
-            dd = datasets.load_dataset(dataset, config)
+            dd = datasets.load_dataset(dataset, config, cache_dir=cache_dir(dataset))
         except ValueError as exc:
             if config == "claims" and "claims" in str(exc):  # an annotated dataset may have no claims yet
                 records[config] = []
