@@ -41,6 +41,9 @@ def register(cli: click.Group) -> None:
 
         At scale (JSON-lines dumps, .gz/.zst, WARC files; resumable: rerun the same command):
         natostance build crawl/ --out dataset --engine datatrove --tasks 64 --workers 16
+
+        On a Slurm cluster (submits a job array and a finish job, prints their ids and logs, returns):
+        natostance build crawl/ --out dataset --engine datatrove --executor slurm --tasks 64 --workers 16
         """
         from natostance.builder.pipeline import BuildOptions, build
 
@@ -51,10 +54,7 @@ def register(cli: click.Group) -> None:
             from natostance.builder import scale
 
             so = scale.ScaleOptions(executor, tasks, workers, slurm_partition, slurm_time)
-            report = scale.build(raw_dir, out_dir, opts, so)
-            if report is None:
-                click.echo(f"submitted {tasks} Slurm task(s) and the finish job; {out_dir} appears when they end")
-                return
+            report = scale.build(raw_dir, out_dir, opts, so)  # with Slurm: what was submitted, not a report
         else:
             report = build(raw_dir, out_dir, opts)
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if as_json else report.summary())
