@@ -68,3 +68,13 @@ def test_ray_executor_on_a_local_ray_instance(corpus, local_build, tmp_path):
     assert report.engine["executor"] == "ray" and report.engine["tasks_run"] == 2
     for config in ("articles", "sentences"):
         assert read_config(tmp_path / "out", config) == read_config(local_build, config)
+
+
+def test_slurm_without_sbatch_is_a_clear_error_that_touches_nothing(corpus, tmp_path, monkeypatch):
+    from natostance.errors import NatoStanceError
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no Slurm commands here
+    out = tmp_path / "out"
+    with pytest.raises(NatoStanceError, match="needs Slurm's sbatch on PATH"):
+        scale.build(corpus, out, BuildOptions(keep_going=True), scale.ScaleOptions(executor="slurm"))
+    assert not P.work_dir(out).exists() and not out.exists()

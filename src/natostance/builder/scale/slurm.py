@@ -116,6 +116,12 @@ class Submission:
                 "finish": str(work / FINISH_LOGS / "slurm_logs" / f"{self.finish_job}_0.out"),
                 "report": str(work / FINISH_LOGS / REPORT)}
 
+    def _indexes(self) -> str:
+        if self.ranks == list(range(self.tasks)):
+            return "<index> = task"
+        shown = ", ".join(f"{i} runs task {r}" for i, r in enumerate(self.ranks[:5]))
+        return f"<index> {shown}" + (", ..." if len(self.ranks) > 5 else "")
+
     def to_dict(self) -> dict[str, Any]:
         return {"submitted": {**asdict(self), "skipped": self.skipped, "logs": self.logs()}}
 
@@ -131,7 +137,7 @@ class Submission:
         lines += [f"submitted Slurm job {self.finish_job}: the finish step, after "
                   + (f"job {self.tasks_job} ends" if self.tasks_job else "nothing (every task is done)"),
                   f"  follow:      squeue -j {jobs}    (sacct -j {jobs} where accounting is on)",
-                  *([f"  task logs:   {logs['tasks']}  (index = position in the array)",
+                  *([f"  task logs:   {logs['tasks']}  ({self._indexes()})",
                      f"               {logs['task_logs']}"] if self.tasks_job else []),
                   f"  finish log:  {logs['finish']}",
                   f"{self.out} and {logs['report']} appear when job {self.finish_job} succeeds; "
