@@ -48,7 +48,7 @@ def _free_port() -> int:
 def _node_line(name: str) -> str:
     """This machine's CPUs and memory as slurmd itself detects them (a node declared bigger is drained)."""
     out = subprocess.run([_program("slurmd"), "-C"], capture_output=True, text=True, timeout=30, check=True).stdout
-    fields = dict(f.split("=", 1) for f in out.split()[:7] if "=" in f)
+    fields = dict(f.split("=", 1) for f in out.splitlines()[0].split() if "=" in f)
     keep = ("CPUs", "Boards", "SocketsPerBoard", "CoresPerSocket", "ThreadsPerCore", "RealMemory")
     return f"NodeName={name} NodeAddr=127.0.0.1 NodeHostname={name} " + " ".join(f"{k}={fields[k]}" for k in keep)
 

@@ -1,7 +1,7 @@
 """The Slurm executor against a real one-node cluster (Debian's slurm-wlm and munge, started on loopback by
 the fixture): ``natostance build --engine datatrove --executor slurm`` submits a job array and a finish job,
-they run under slurmctld/slurmd, and the dataset is byte for byte the one datatrove's local executor writes
-(rows equal the local builder's). A task cancelled with ``scancel`` while it runs is reported by the
+they run under slurmctld/slurmd (here as two arrays: the cluster's array size is set below the task count),
+and the dataset is byte for byte the one datatrove's local executor writes (rows equal the local builder's). A task cancelled with ``scancel`` while it runs is reported by the
 finish job; rerunning the same command runs only that task and finishes the same dataset."""
 
 from __future__ import annotations
@@ -41,14 +41,14 @@ def cluster(fail_or_skip):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def build(cluster: Cluster, raw: Path, out: Path) -> subprocess.CompletedProcess:
+def build(cluster: Cluster, raw: Path, out: Path, *more: str) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "natostance", "build", str(raw), "--out", str(out), "--engine", "datatrove",
-           "--executor", "slurm", "--tasks", str(TASKS), "--workers", str(WORKERS), "--keep-going", "--json"]
+           "--executor", "slurm", "--tasks", str(TASKS), "--workers", str(WORKERS), "--keep-going", "--json", *more]
     return subprocess.run(cmd, capture_output=True, text=True, env=cluster.env, timeout=120)
 
 
-def submit(cluster: Cluster, raw: Path, out: Path) -> dict:
-    res = build(cluster, raw, out)
+def submit(cluster: Cluster, raw: Path, out: Path, *more: str) -> dict:
+    res = build(cluster, raw, out, *more)
     assert res.returncode == 0, res.stderr[-3000:]
     return json.loads(res.stdout)["submitted"]
 
@@ -60,11 +60,11 @@ def finish_log(sub: dict) -> str:
 def test_job_array_and_finish_job_write_the_local_executors_dataset(cluster, corpus, datatrove_build,
                                                                       local_build, tmp_path):
     out = tmp_path / "out"
-    sub = submit(cluster, corpus, out)
-    assert sub["ranks"] == list(range(TASKS)) and sub["skipped"] == 0
+    sub = submit(cluster, corpus, out, "--slurm-max-array", "3")
+    assert sub["ranks"] == list(range(TASKS)) and sub["skipped"] == 0 and len(sub["arrays"]) == 2
     cluster.wait_empty(WAIT)
-    states = cluster.states(sub["tasks_job"])
-    assert states == {f"{sub['tasks_job']}_{i}": "COMPLETED" for i in range(TASKS)}, cluster.tail()
+    for job in sub["arrays"]:  # datatrove sizes every array alike: the second's last two elements have no task
+        assert cluster.states(job) == {f"{job}_{i}": "COMPLETED" for i in range(3)}, cluster.tail()
     assert cluster.states(sub["finish_job"]) == {f"{sub['finish_job']}_0": "COMPLETED"}, finish_log(sub)
     assert tree(out) == tree(datatrove_build[0])  # every file, byte for byte
     for config in ("articles", "sentences"):
@@ -80,11 +80,11 @@ def test_a_cancelled_task_is_reported_and_the_rerun_runs_only_the_unfinished_tas
     out, victim = tmp_path / "out", 1
     work = P.work_dir(out)
     sub = submit(cluster, corpus, out)
-    element = f"{sub['tasks_job']}_{sub['ranks'].index(victim)}"
+    element = f"{sub['arrays'][0]}_{sub['ranks'].index(victim)}"
 
     again = build(cluster, corpus, out)  # while the jobs are queued: refused, nothing touched
     assert again.returncode == 1 and "still queued or running" in again.stderr, again.stderr
-    log = Path(sub["logs"]["tasks"].replace("<index>", element.split("_")[1]))
+    log = P.work_dir(out) / "logs" / "slurm_logs" / f"{element}.out"
     deadline = time.monotonic() + WAIT
     while not (cluster.queue().get(element) == "RUNNING" and log.is_file()):  # its batch script has started
         assert time.monotonic() < deadline and element in cluster.queue(), cluster.queue()
@@ -93,7 +93,7 @@ def test_a_cancelled_task_is_reported_and_the_rerun_runs_only_the_unfinished_tas
     cluster.wait_empty(WAIT)
 
     assert P.completed(work, TASKS) == [r for r in range(TASKS) if r != victim], "the cancel came too late"
-    assert cluster.states(sub["tasks_job"])[element] == "CANCELLED"
+    assert cluster.states(sub["arrays"][0])[element] == "CANCELLED"
     assert cluster.states(sub["finish_job"]) == {f"{sub['finish_job']}_0": "FAILED"}
     assert f"error: task {victim} did not finish (Slurm job {element}; log {log})" in finish_log(sub)
     assert not out.exists()
@@ -105,7 +105,7 @@ def test_a_cancelled_task_is_reported_and_the_rerun_runs_only_the_unfinished_tas
     rerun = json.loads(res.stdout)["submitted"]
     assert rerun["ranks"] == [victim] and rerun["skipped"] == TASKS - 1
     cluster.wait_empty(WAIT)
-    assert cluster.states(rerun["tasks_job"]) == {f"{rerun['tasks_job']}_0": "COMPLETED"}
+    assert cluster.states(rerun["arrays"][0]) == {f"{rerun['arrays'][0]}_0": "COMPLETED"}
     assert cluster.states(rerun["finish_job"]) == {f"{rerun['finish_job']}_0": "COMPLETED"}, finish_log(rerun)
     engine = json.loads((work / FINISH_LOGS / REPORT).read_text())["engine"]
     assert engine["tasks_run"] == 1 and engine["tasks_skipped"] == TASKS - 1

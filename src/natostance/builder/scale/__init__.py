@@ -31,6 +31,7 @@ class ScaleOptions:
     slurm_time: str = "10:00:00"
     slurm_mem_per_cpu_gb: int = 2
     slurm_env_command: str | None = None  # e.g. "module load python; source venv/bin/activate"
+    slurm_max_array: int = 1001  # the cluster's MaxArraySize: more tasks go in further arrays
 
 
 def _require_datatrove() -> None:
@@ -71,8 +72,8 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
     raw_dir, out_dir = Path(raw_dir).resolve(), Path(out_dir).resolve()
     if not raw_dir.is_dir():
         raise InputError(str(raw_dir), "not a folder of raw articles")
-    if scale.tasks < 1 or scale.workers < 1:
-        raise NatoStanceError("--tasks and --workers must be at least 1")
+    if scale.tasks < 1 or scale.workers < 1 or scale.slurm_max_array < 1:
+        raise NatoStanceError("--tasks, --workers and --slurm-max-array must be at least 1")
     if opts.annotations and load_sources(raw_dir).annotations:
         raise NatoStanceError("--engine datatrove builds the text configs only (articles, sentences): the sources "
                               "file names annotation files, so use the local engine, or --no-annotations")
