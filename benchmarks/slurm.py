@@ -71,22 +71,22 @@ def slurm_run(cluster: Cluster, raw: Path, out: Path, tasks: int, workers: int) 
         raise SystemExit(f"{cmd} failed ({proc.returncode})")
     sub = json.loads(proc.stdout.read())["submitted"]
     report = json.loads(Path(sub["logs"]["report"]).read_text())
-    jobs = {j: _times(cluster, sub[j]) for j in ("tasks_job", "finish_job")}
+    jobs = {"tasks": _times(cluster, sub["arrays"]), "finish": _times(cluster, [sub["finish_job"]])}
     submitted = min(t["submit"] for t in jobs.values())
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(Path(sub["work"]), ignore_errors=True)
     return {"articles": sum(report["rows"]["articles"].values()), "wall_s": wall, "cpu_s": sum(cpu.values()),
             "processes": len(cpu), "peak_rss_mb": peak / 2**20,
-            "queue_wait_s": jobs["tasks_job"]["first_start"] - submitted,
-            "array_span_s": jobs["tasks_job"]["last_end"] - jobs["tasks_job"]["first_start"],
-            "finish_wait_s": jobs["finish_job"]["first_start"] - jobs["tasks_job"]["last_end"],
-            "finish_s": jobs["finish_job"]["last_end"] - jobs["finish_job"]["first_start"]}
+            "queue_wait_s": jobs["tasks"]["first_start"] - submitted,
+            "array_span_s": jobs["tasks"]["last_end"] - jobs["tasks"]["first_start"],
+            "finish_wait_s": jobs["finish"]["first_start"] - jobs["tasks"]["last_end"],
+            "finish_s": jobs["finish"]["last_end"] - jobs["finish"]["first_start"]}
 
 
-def _times(cluster: Cluster, job: str) -> dict[str, float]:
-    """Submit, first start and last end of a job's elements, from the controller (1 s resolution)."""
+def _times(cluster: Cluster, jobs: list[str]) -> dict[str, float]:
+    """Submit, first start and last end of the jobs' elements, from the controller (1 s resolution)."""
     rows = [dict(f.split("=", 1) for f in line.split() if "=" in f)
-            for line in cluster.run("scontrol", "-o", "show", "job", job).splitlines()]
+            for job in jobs for line in cluster.run("scontrol", "-o", "show", "job", job).splitlines()]
     ts = lambda key: [datetime.fromisoformat(r[key]).timestamp() for r in rows]  # noqa: E731
     return {"submit": min(ts("SubmitTime")), "first_start": min(ts("StartTime")), "last_end": max(ts("EndTime"))}
 
