@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 # Nothing outside this machine is reachable: make Hugging Face libraries fail fast instead of retrying.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -29,13 +28,16 @@ def repo() -> Path:
     return REPO
 
 
-def _fail_or_skip(msg: str):
-    if IN_CI:
-        pytest.fail(f"CI=true, so a missing real part fails the test: {msg}")
-    pytest.skip(msg)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 @pytest.fixture(scope="session")
 def fail_or_skip():
-    """For a missing real part (Label Studio, chromium, Slurm): fail under CI=true, skip elsewhere."""
-    return _fail_or_skip
+    """For a missing real part (server, browser, Slurm): fail under CI=true, skip elsewhere."""
+
+    def fail_or_skip(msg: str):
+        if IN_CI:
+            pytest.fail(f"CI=true, so a missing real part fails the test: {msg}")
+        pytest.skip(msg)
+
+    return fail_or_skip
