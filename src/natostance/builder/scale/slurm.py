@@ -162,8 +162,8 @@ class Submission:
                   *([f"  task logs:   {logs['tasks']}  ({', '.join(elements)}{', …' * (len(self.ranks) > 3)})",
                      f"               {logs['task_logs']}"] if self.arrays else []),
                   f"  finish log:  {logs['finish']}",
-                  f"{self.out} and {logs['report']} appear when job {self.finish_job} succeeds; "
-                  "if any job fails or is cancelled, run this same command again to resume"]
+                  f"when job {self.finish_job} succeeds: {self.out}, and the report in {logs['report']}",
+                  "if a job fails or is cancelled: run this same command again, it resumes"]
         return "\n".join(lines)
 
 
