@@ -1,8 +1,9 @@
 """The Slurm executor against a real one-node cluster (Debian's slurm-wlm and munge, started on loopback by
-the fixture): ``natostance build --engine datatrove --executor slurm`` submits a job array and a finish job,
-they run under slurmctld/slurmd (here as two arrays: the cluster's array size is set below the task count),
-and the dataset is byte for byte the one datatrove's local executor writes (rows equal the local builder's). A task cancelled with ``scancel`` while it runs is reported by the
-finish job; rerunning the same command runs only that task and finishes the same dataset."""
+the fixture): ``natostance build --engine datatrove --executor slurm`` submits job arrays and a finish job,
+they run under slurmctld/slurmd (first as two arrays: ``--slurm-max-array`` below the task count), and the
+dataset is byte for byte the one datatrove's local executor writes (rows equal the local builder's). A task
+cancelled with ``scancel`` while it runs is reported by the finish job; rerunning the same command runs
+only that task and finishes the same dataset."""
 
 from __future__ import annotations
 
