@@ -71,6 +71,18 @@ def test_the_published_folds_are_the_gold_folds_and_validate_checks_them(tmp_pat
         validate(copy)
 
 
+def test_an_unreadable_folds_file_is_named(tmp_path):
+    from natostance.errors import InputError
+
+    for text, found in (("[1]", "'list'"), ('{"format": "x"}', "'x'")):
+        (tmp_path / "folds.json").write_text(text)
+        with pytest.raises(InputError, match=f"folds.json: expected format 'natostance-folds/1', found {found}"):
+            read_folds(tmp_path / "folds.json")
+    (tmp_path / "folds.json").write_bytes(b"\xff")
+    with pytest.raises(InputError, match="expected a folds file \\(JSON\\), found an unreadable file"):
+        read_folds(tmp_path / "folds.json")
+
+
 def test_cv_folds_hold_each_article_out_exactly_once():
     gold = load_gold(GOLD_DIR)
     folds = C.cv_folds(gold)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from natostance.errors import InputError
+from natostance.evaluation.shape import read_format_file
 
 FOLDS_FILE = "folds.json"
 FORMAT = "natostance-folds/1"
@@ -115,14 +116,7 @@ def write_folds(root: str | Path, dataset_version: str) -> Path:
 
 
 def read_folds(path: str | Path) -> Folds:
-    path = Path(path)
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputError(str(path), f"expected a folds file (JSON), found an unreadable file ({exc})") from exc
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        found = doc.get("format") if isinstance(doc, dict) else type(doc).__name__
-        raise InputError(str(path), f"expected format {FORMAT!r}, found {found!r}")
+    doc = read_format_file(path, FORMAT, "a folds file")
     return Folds(doc["rule"]["scheme"], doc["rule"]["seed"], tuple(tuple(f["articles"]) for f in doc["folds"]))
 
 
