@@ -62,6 +62,8 @@ def test_the_readme_flow_gives_one_verified_row(stored, runs):
     moved = runs.parent / "moved"
     shutil.copytree(runs, moved)  # relative paths: the folder can move
     assert len(board_rows(leaderboard(moved, GOLD_DIR, **FAST))) == 1
+    other = board_rows(leaderboard(runs, GOLD_DIR, resamples=150))  # checked at its own 100 resamples
+    assert len(other) == 1 and other[0]["metrics"]["macro_f1"]["value"] == rows[0]["metrics"]["macro_f1"]["value"]
 
 
 def test_an_edited_figure_is_refused_with_one_line(stored, runs):

@@ -57,9 +57,10 @@ def _row(i: int, r: dict[str, Any], name: str) -> list[str]:
         return out + ["</g>"]
     if r["ci_low"] is not None:
         lo, hi = _x(r["ci_low"]), _x(r["ci_high"])
-        out.append(f'<line class="ci" x1="{lo:.1f}" x2="{hi:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{colour}" stroke-width="2"/>')
+        pen = f'stroke="{colour}" stroke-width="2"'
+        out.append(f'<line class="ci" x1="{lo:.1f}" x2="{hi:.1f}" y1="{y:.1f}" y2="{y:.1f}" {pen}/>')
         for x in (lo, hi):
-            out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y - 5:.1f}" y2="{y + 5:.1f}" stroke="{colour}" stroke-width="2"/>')
+            out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y - 5:.1f}" y2="{y + 5:.1f}" {pen}/>')
     x = _x(r["value"])
     if r["independent"]:
         out.append(f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}"/>')

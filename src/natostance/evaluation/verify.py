@@ -110,7 +110,10 @@ def _link(result_path: Path, doc: Any, allow_other_scorer: bool) -> tuple[Path, 
         if got is None:
             return f"{result_path}: its {kind} {path} is missing (a stored result is only shown with its submission)"
         if got != want:
-            return f"{result_path}: its {kind} {path} changed since it was scored (SHA-256 {got[:12]}, the result says {str(want)[:12]})"
+            return (
+                f"{result_path}: its {kind} {path} changed since it was scored "
+                f"(SHA-256 {got[:12]}, the result says {str(want)[:12]})"
+            )
     if doc.get("scorer_version") != SCORER_VERSION and not allow_other_scorer:
         return (
             f"{result_path}: made by scorer version {doc.get('scorer_version')}, this is scorer version "
@@ -181,8 +184,9 @@ def _stored_differences(entry: Entry, fresh: dict[str, ScoreResult], score_fn) -
             continue  # another scorer, allowed by --allow-incompatible: the row is the re-score alone
         res = fresh[key]
         boot = doc.get("bootstrap") or {}
-        if (boot.get("resamples"), boot.get("seed")) != (res.doc["bootstrap"]["resamples"], res.doc["bootstrap"]["seed"]):
-            res = score_fn(key, boot.get("resamples", B.DEFAULT_RESAMPLES), boot.get("seed", B.DEFAULT_SEED))
+        stored_boot = (boot.get("resamples", B.DEFAULT_RESAMPLES), boot.get("seed", B.DEFAULT_SEED))
+        if stored_boot != (res.doc["bootstrap"]["resamples"], res.doc["bootstrap"]["seed"]):
+            res = score_fn(key, *stored_boot)
         diff = first_difference(doc, res.to_dict())
         if diff:
             out.append(f"{r}: does not match a re-score of {entry.path}: {diff} (edited, or made from other files)")

@@ -52,7 +52,8 @@ def run_baseline(
         fold_rows, fold_meta = module.predict(gold, fold, **options)
         rows += fold_rows
         metas.append(fold_meta)
-    meta = dict(metas[0], protocol="cv", trained_on=sorted({s for m in metas for s in m["trained_on"]}, key=C.split_order))
+    seen = sorted({s for m in metas for s in m["trained_on"]}, key=C.split_order)
+    meta = dict(metas[0], protocol="cv", trained_on=seen)
     meta["parameters"] = dict(meta.get("parameters") or {}, cv_models=len(folds))
     meta["description"] = f"{meta['description']} Protocol cv: out-of-fold predictions, {len(folds)} model(s)."
     return C.write_submission(rows, meta, out)
