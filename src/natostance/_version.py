@@ -10,5 +10,5 @@ and the leaderboard refuses a stored result of another scorer version).
 __version__ = "0.1.0"
 DATASET_VERSION = "0.1.0"
 DATASET_DATE = None
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "4"
 SCORER_VERSION = "2"
