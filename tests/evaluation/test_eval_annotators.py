@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from natostance.evaluation.annotators import annotator_submissions, write_annotator_runs
+from natostance.evaluation.annotators import annotator_submissions, rounds_of, write_annotator_runs
 from natostance.evaluation.check import check_submission
 from natostance.parquet_io import read_config
 
@@ -16,18 +16,24 @@ DATASET = Path(__file__).resolve().parents[2] / "dataset"
 def test_every_raw_label_becomes_a_row_of_its_pass():
     raw = read_config(DATASET, "annotations")
     runs = annotator_submissions(DATASET)
-    assert sorted(runs) == sorted({r["annotator"] for r in raw})
+    assert sorted(runs) == sorted({(r["round"], r["annotator"]) for r in raw})  # one pass per round and annotator
     gold_articles = {r["article_id"] for r in read_config(DATASET, "stance")}
-    for i, (annotator, (rows, meta)) in enumerate(sorted(runs.items()), 1):
-        stance = [r for r in raw if r["annotator"] == annotator and r["record"] == "stance"]
-        claims = [r for r in raw if r["annotator"] == annotator and r["record"] == "claim"]
+    gold_round, kinds = rounds_of(DATASET)
+    assert gold_round in kinds
+    for i, (key, (rows, meta)) in enumerate(sorted(runs.items()), 1):
+        mine = [r for r in raw if (r["round"], r["annotator"]) == key]
+        stance = [r for r in mine if r["record"] == "stance"]
+        claims = [r for r in mine if r["record"] == "claim"]
         assert sum(r["task"] in ("sentence_stance", "article_stance") for r in rows) == len(stance)
         assert sum(r["task"] == "claim_spans" for r in rows) == len(claims)
         assert meta["kind"] == "annotator" and meta["trained_on"] == [] and "protocol" not in meta
-        assert meta["system"] == f"annotator pass {i} (automated)"
+        assert meta["parameters"]["round"] == key[0] and meta["parameters"]["gold_round"] == gold_round
+        if kinds[key[0]] == "automated":  # what the round's own record says about who labelled it
+            assert meta["system"] == f"annotator pass {i} (automated, round {key[0]})"
+            assert "not a person" in meta["description"] and "not human agreement" in meta["description"]
+        assert ("this one included" in meta["description"]) == (key[0] == gold_round)
         assert set(meta.get("articles", gold_articles)) <= gold_articles
         assert meta.get("articles") is None or set(meta["articles"]) < gold_articles  # only a real subset
-        assert "human" not in meta["system"].lower() and "not a person" in meta["description"]
 
 
 def test_annotator_runs_pass_the_checker_under_every_protocol(tmp_path):

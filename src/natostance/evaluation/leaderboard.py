@@ -31,9 +31,10 @@ SECONDARY = {
     "claim_spans": ("overlap_f1", "token_f1", "speaker_accuracy"),
 }
 ANNOTATOR_NOTE = (
-    "annotator rows are passes of the automated annotators (AI language-model agents, not people) scored "
-    "against the gold adjudicated from those same passes: not independent of the gold and not a human "
-    "ceiling; agreement between passes of one kind of automated annotator is not human agreement."
+    "annotator rows are single annotation passes (one annotator in one round; this dataset's rounds were made "
+    "by automated annotators, AI language-model agents, not people) scored against the gold, which was "
+    "adjudicated from the passes of its own round: not independent of the gold and not a human ceiling; "
+    "agreement between passes of one kind of automated annotator is not human agreement."
 )
 
 
