@@ -12,9 +12,9 @@ from typing import Any
 
 e = lambda x: html.escape(str(x), quote=True)  # noqa: E731
 
-LEFT, PLOT, RIGHT, ROW, TOP = 330, 400, 70, 24, 34
+LEFT, PLOT, RIGHT, ROW, TOP = 440, 400, 70, 24, 34
 SYSTEM, ANNOTATOR, GRID = "#2f5fb3", "#d9822b", "#ddd"
-MAX_NAME = 44
+MAX_NAME = 48  # characters of a name shown (the full name is in the tooltip); fits LEFT at 12 px
 
 
 def _x(v: float) -> float:
@@ -91,6 +91,6 @@ def forest_svg(task: str, t: dict[str, Any], names: list[str]) -> str:
         f'<text x="{LEFT + 16}" y="{y}" font-size="11">system (95% CI)</text>'
         f'<polygon points="{LEFT + 126},{y - 10} {LEFT + 132},{y - 4} {LEFT + 126},{y + 2} {LEFT + 120},{y - 4}" '
         f'fill="#fff" stroke="{ANNOTATOR}" stroke-width="2"/>'
-        f'<text x="{LEFT + 138}" y="{y}" font-size="11">automated annotator pass: not independent of the gold</text>'
+        f'<text x="{LEFT + 138}" y="{y}" font-size="11">annotation pass ‡: not independent of the gold</text>'
     )
     return "".join(parts) + "</svg>"

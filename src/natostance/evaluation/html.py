@@ -197,7 +197,7 @@ def to_html(board: dict[str, Any]) -> str:
                 f'<figure id="forest-{sid}">{forest_svg(task, t, [display_name(r) for r in t["rows"]])}'
                 f"<figcaption>{e(t['headline'])} with 95% article-cluster bootstrap CI (over "
                 f"{t['rows'][0]['clusters']} articles) per system; dashed line: a "
-                "perfect system (1.0); hollow orange: automated annotator passes, not independent of the gold."
+                "perfect system (1.0); hollow orange: annotation passes (‡), not independent of the gold."
                 "</figcaption></figure>"
             )
             out.append(_board_table(sid, t))
