@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh machine:
-#   make demo   build the dataset, validate it, run the baselines, score them, print the leaderboard
+#   make demo   build the dataset, validate it, run the baselines (protocols cv and temporal), print the leaderboard
 #   make test   run the whole test suite (what .ci/run runs)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -24,8 +24,11 @@ demo: venv
 	$(BIN)/natostance build dataset/raw --out dataset
 	$(BIN)/natostance validate dataset
 	@if [ -d dataset/data/stance ]; then \
-	  for b in majority rules tfidf embedding; do $(BIN)/natostance baseline $$b --gold dataset --out build/runs/$$b.jsonl || exit 1; done; \
-	  $(BIN)/natostance human-runs dataset --out build/runs || exit 1; \
+	  for b in majority rules tfidf embedding; do \
+	    $(BIN)/natostance baseline $$b --gold dataset --out build/runs/$$b.jsonl || exit 1; \
+	    $(BIN)/natostance baseline $$b --gold dataset --protocol cv --out build/runs/$$b-cv.jsonl || exit 1; \
+	  done; \
+	  $(BIN)/natostance annotator-runs dataset --out build/runs || exit 1; \
 	  $(BIN)/natostance leaderboard build/runs --gold dataset --format html --out build/runs/leaderboard.html && \
 	  $(BIN)/natostance leaderboard build/runs --gold dataset; \
 	else echo "no gold labels yet (dataset/data/stance): baselines and leaderboard skipped"; fi

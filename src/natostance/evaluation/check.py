@@ -15,6 +15,7 @@ from typing import Any
 
 from natostance.errors import ManyErrors
 from natostance.evaluation import TASKS, schemas
+from natostance.evaluation.protocol import Protocol, meta_errors, resolve
 from natostance.evaluation.shape import Shape, restrict_shape
 from natostance.evaluation.submission import Submission
 
@@ -33,13 +34,10 @@ class Predictions:
     spans: dict[str, tuple[tuple[int, int, str | None], ...]] = field(default_factory=dict)  # article_id -> spans
     set_aside: int = 0  # rows for units of other splits
     tasks: tuple[str, ...] = ()  # tasks the submission attempts, in TASKS order
+    protocol: str = "temporal"
 
 
-def refused_splits(meta: dict[str, Any]) -> list[str]:
-    return sorted(set(meta.get("trained_on", [])) | set(meta.get("tuned_on", [])))
-
-
-def _meta_errors(sub: Submission, shape: Shape, split: str) -> list[str]:
+def _meta_errors(sub: Submission, shape: Shape, protocol: Protocol) -> list[str]:
     if sub.meta is None:
         return []
     errs = [f"{sub.meta_path}: {p}" for p in schemas.problems(schemas.META, sub.meta)]
@@ -51,26 +49,15 @@ def _meta_errors(sub: Submission, shape: Shape, split: str) -> list[str]:
             f"found {sub.meta['dataset_version']} (the submission was made for another dataset version)"
         )
     if "articles" in sub.meta:
-        if sub.meta.get("kind") != "human":
+        if sub.meta.get("kind") != "annotator":
             errs.append(
-                f"{sub.meta_path}: articles: expected only with kind 'human' (a system is scored on every "
+                f"{sub.meta_path}: articles: expected only with kind 'annotator' (a system is scored on every "
                 f"article), found kind {sub.meta.get('kind', 'system')!r}"
             )
         for a in sub.meta["articles"]:
             if a not in shape.articles:
                 errs.append(f"{sub.meta_path}: articles: expected article ids of the gold, found unknown id {a!r}")
-    refused = refused_splits(sub.meta)
-    if split == "all" and refused:
-        errs.append(
-            f"{sub.meta_path}: --split all needs a system that trained and tuned on no split, "
-            f"found trained_on/tuned_on {', '.join(refused)}"
-        )
-    elif split in refused:
-        errs.append(
-            f"{sub.meta_path}: the system declares training or tuning on split {split!r} "
-            f"(trained_on/tuned_on); refusing to score it there"
-        )
-    return errs
+    return errs + meta_errors(sub.meta, sub.meta_path, protocol)
 
 
 def _ident(row: dict) -> str:
@@ -98,11 +85,14 @@ def _key(task: str, row: dict) -> tuple:
     return (row["unit_id"], row["target"])
 
 
-def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
-    """Validate a submission against a shape for one split (or 'all'); return its keyed predictions."""
-    errors = list(sub.read_errors) + _meta_errors(sub, shape, split)
+def check(sub: Submission, shape: Shape, split: str | None = None, protocol: str = "temporal") -> Predictions:
+    """Validate a submission against a shape for one split (or 'all') under a protocol (``protocol.py``; cv
+    checks every gold article); return its keyed predictions."""
+    proto = resolve(protocol, split)
+    split = proto.split
+    errors = list(sub.read_errors) + _meta_errors(sub, shape, proto)
     if isinstance(sub.meta, dict) and isinstance(sub.meta.get("articles"), list):
-        shape = restrict_shape(shape, sub.meta["articles"])  # a human row: only the articles its annotator labelled
+        shape = restrict_shape(shape, sub.meta["articles"])  # an annotator row: only the articles it labelled
     if not sub.rows and not sub.read_errors:
         errors.append(f"{sub.path}: expected at least one prediction row, found none")
     seen: dict[tuple, str] = {}
@@ -173,7 +163,8 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
         )
         for key in missing[:MAX_MISSING_LISTED]:
             what = f"unit_id {key[0]!r}" + (f" target {key[1]!r}" if len(key) > 1 else "")
-            errors.append(f"{sub.path}: {task}: expected a prediction for {what} (split {split}), found none")
+            scope = "protocol cv: every gold article" if proto.name == "cv" else f"split {split}"
+            errors.append(f"{sub.path}: {task}: expected a prediction for {what} ({scope}), found none")
         if len(missing) > MAX_MISSING_LISTED:
             errors.append(f"{sub.path}: {task}: ... and {len(missing) - MAX_MISSING_LISTED} more missing predictions")
     if errors:
@@ -186,10 +177,13 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
         {a: tuple(sorted(v, key=lambda s: (s[0], s[1]))) for a, v in spans.items()},
         set_aside,
         tuple(t for t in TASKS if t in present),
+        proto.name,
     )
 
 
-def check_submission(submission, *, shape=None, gold=None, meta=None, split: str = "test") -> Predictions:
+def check_submission(
+    submission, *, shape=None, gold=None, meta=None, split: str | None = None, protocol: str = "temporal"
+) -> Predictions:
     """API of ``natostance check``: a submission path against a shape manifest (or a gold directory)."""
     from natostance.evaluation.gold import Gold, load_gold
     from natostance.evaluation.shape import Shape, read_shape, shape_from_gold
@@ -204,4 +198,4 @@ def check_submission(submission, *, shape=None, gold=None, meta=None, split: str
             else shape_from_gold(gold if isinstance(gold, Gold) else load_gold(gold))
         )
     sub = submission if isinstance(submission, Submission) else read_submission(submission, meta)
-    return check(sub, shape, split)
+    return check(sub, shape, split, protocol)

@@ -111,14 +111,20 @@ def write_shape(shape: Shape, path: str | Path) -> Path:
     return path
 
 
-def read_shape(path: str | Path) -> Shape:
-    path = Path(path)
+def read_format_file(path: str | Path, fmt: str, what: str) -> dict[str, Any]:
+    """A JSON object tagged ``"format": fmt`` (shape manifest, folds file), or an ``InputError`` naming the file."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputError(str(path), f"expected a shape manifest (JSON), found an unreadable file ({exc})") from exc
-    if doc.get("format") != FORMAT:
-        raise InputError(str(path), f"expected format {FORMAT!r}, found {doc.get('format')!r}")
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(str(path), f"expected {what} (JSON), found an unreadable file ({exc})") from exc
+    if not isinstance(doc, dict) or doc.get("format") != fmt:
+        found = doc.get("format") if isinstance(doc, dict) else type(doc).__name__
+        raise InputError(str(path), f"expected format {fmt!r}, found {found!r}")
+    return doc
+
+
+def read_shape(path: str | Path) -> Shape:
+    doc = read_format_file(path, FORMAT, "a shape manifest")
     articles = {
         a["article_id"]: {"split": a["split"], "length": a["length"], "sentences": tuple(a["sentences"])}
         for a in doc["articles"]
