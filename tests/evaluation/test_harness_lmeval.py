@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from natostance.evaluation.folds import gold_folds
 from natostance.evaluation.gold import load_gold
 from natostance.evaluation.harness.convert import parse_answer
 from natostance.evaluation.score import score
@@ -166,7 +167,7 @@ def test_conversion_passes_check_and_carries_its_meta(zero_shot, repo):
     assert meta["system"] == "dummy (lm-eval dummy, 0-shot)"
     assert meta["trained_on"] == [] and meta["tuned_on"] == [] and meta["kind"] == "system"
     p = meta["parameters"]
-    assert p["protocol"] == "temporal" and p["prompt_version"] == "1" and p["lm_eval_version"] == "0.4.13"
+    assert meta["protocol"] == "temporal" and p["prompt_version"] == "1" and p["lm_eval_version"] == "0.4.13"
     assert set(p["num_fewshot"].values()) == {0} and p["invalid_answers"] == {}
 
 
@@ -330,3 +331,79 @@ def test_a_hugging_face_model_offline(work, repo, gold):
     assert meta["parameters"]["invalid_answers"]["natostance_claim_detection_gen"] == sum(
         parse_answer(g, "claim_detection") is None for g in generated
     )
+
+
+@pytest.fixture(scope="module")
+def cv_run(work):
+    """cv tasks with 2 few-shot examples, converted to runs/cv.jsonl."""
+    tmp, env = work
+    out = tmp / "out-cv"
+    lm_eval(
+        "--tasks",
+        "natostance_sentence_stance_cv,natostance_article_stance_cv",
+        "--num_fewshot",
+        "2",
+        "--include_path",
+        tmp / "tasks",
+        "--log_samples",
+        "--output_path",
+        out,
+        env=env,
+        cwd=tmp,
+    )
+    natostance("lm-eval", "convert", out, "--out", tmp / "runs" / "cv.jsonl", env=env, cwd=tmp)
+    return out, tmp / "runs" / "cv.jsonl"
+
+
+def test_cross_validation_with_examples_from_other_folds_only(work, cv_run, repo, gold):
+    """cv tasks: every gold unit of every split once; each few-shot example from an article of another
+    fold than the evaluated one; the submission declares protocol cv and scores over all gold articles."""
+    tmp, env = work
+    out, run = cv_run
+    fold_of = gold_folds(gold).fold_of()
+    article_of_title = {a["title"] or "(no title)": a["article_id"] for a in gold.articles.values()}
+    assert len(article_of_title) == len(gold.articles)
+    shape = shape_from_gold(gold)
+    for name in ("natostance_sentence_stance_cv", "natostance_article_stance_cv"):
+        task = name.removeprefix("natostance_").removesuffix("_cv")
+        samples = samples_of(out, name)
+        assert sorted(key_of(task, s["doc"]) for s in samples) == sorted(shape.expected(task, "all"))
+        for s in samples:
+            context = s["arguments"]["gen_args_0"]["arg_0"]
+            shown = [
+                article_of_title[line.removeprefix("Article: ")]
+                for line in context.splitlines()
+                if line.startswith("Article: ")
+            ]
+            assert len(shown) == 3 and shown[-1] == s["doc"]["article_id"]
+            assert s["doc"]["fold"] == fold_of[s["doc"]["article_id"]]
+            assert all(fold_of[a] != s["doc"]["fold"] for a in shown[:-1]), s["doc_id"]
+    meta = json.loads(run.with_name("cv.meta.json").read_text())
+    assert meta["protocol"] == "cv" and meta["trained_on"] == ["test", "train", "validation"]
+    natostance("check", run, "--gold", repo / "dataset", "--protocol", "cv", env=env, cwd=tmp)
+    result = json.loads(
+        natostance("score", repo / "dataset", run, "--protocol", "cv", "--json", env=env, cwd=tmp).stdout
+    )
+    for task in ("sentence_stance", "article_stance"):
+        assert result["tasks"][task]["clusters"] == len(gold.gold_articles()) == len(fold_of)
+    proc = natostance("check", run, "--gold", repo / "dataset", env=env, cwd=tmp, ok=False)
+    assert proc.returncode == 1 and "protocol: expected 'temporal', found 'cv'" in proc.stderr
+
+
+def test_the_leaderboard_ranks_converted_runs_under_their_protocols(zero_shot, cv_run, work, repo, tmp_path):
+    tmp, env = work
+    board_dir = tmp_path / "board"
+    board_dir.mkdir()
+    for name in ("dummy", "cv"):
+        for suffix in (".jsonl", ".meta.json"):
+            (board_dir / f"{name}{suffix}").write_bytes((tmp / "runs" / f"{name}{suffix}").read_bytes())
+    board = json.loads(
+        natostance("leaderboard", board_dir, "--gold", repo / "dataset", "--format", "json", env=env, cwd=tmp).stdout
+    )
+    shown = {
+        (p["protocol"], t, r["system"]) for p in board["protocols"] for t, v in p["tasks"].items() for r in v["rows"]
+    }
+    temporal, cv = "dummy (lm-eval dummy, 0-shot)", "dummy (lm-eval dummy, 2-shot)"
+    assert shown == {("temporal", t, temporal) for t in ("sentence_stance", "article_stance", "claim_detection")} | {
+        ("cv", t, cv) for t in ("sentence_stance", "article_stance")
+    }

@@ -192,6 +192,7 @@ def _meta(
         "authors": list(authors),
         "url": None,
         "kind": "system",
+        "protocol": first.get("protocol"),
         "description": f"Predictions of {cfg.get('model')} made with lm-evaluation-harness "
         f"{run.results.get('lm_eval_version')} on the NATO-Stance harness tasks, "
         "converted by natostance lm-eval convert.",
@@ -201,7 +202,6 @@ def _meta(
             "model": cfg.get("model"),
             "model_args": _model_args(cfg.get("model_args")),
             "tasks": {t.name: t.task for t in run.tasks},
-            "protocol": first.get("protocol"),
             "num_fewshot": shots,
             "fewshot_seed": cfg.get("fewshot_seed"),
             "decision": {t.name: _decision(t, per_char) for t in run.tasks},

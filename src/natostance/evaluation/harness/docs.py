@@ -94,7 +94,8 @@ def load_gold_datasets(dataset: str) -> Gold:
 
 
 def folds_of(gold: Gold) -> dict[str, int]:
-    """article id -> cross-validation fold (the dataset's published assignment)."""
+    """article id -> cross-validation fold: the assignment ``folds.json`` publishes, recomputed from the gold
+    (``folds.gold_folds``), so a Hub copy without the file gets the same folds."""
     from natostance.evaluation.folds import gold_folds
 
     return gold_folds(gold).fold_of()
