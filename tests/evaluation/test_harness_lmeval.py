@@ -66,6 +66,31 @@ def lm_eval(*args, **kw):
     return sh(sys.executable, "-m", "lm_eval", "--model", "dummy", *args, **kw)
 
 
+def harness_run(work, name: str, tasks, shots: int = 0) -> Path:
+    """``lm_eval --model dummy`` on the generated tasks, samples logged to ``<tmp>/<name>``."""
+    tmp, env = work
+    fewshot = ["--num_fewshot", str(shots)] if shots else []
+    lm_eval(
+        "--tasks",
+        ",".join(tasks),
+        *fewshot,
+        "--include_path",
+        tmp / "tasks",
+        "--log_samples",
+        "--output_path",
+        tmp / name,
+        env=env,
+        cwd=tmp,
+    )
+    return tmp / name
+
+
+def articles_shown(sample: dict, article_of_title: dict[str, str]) -> list[str]:
+    """The articles whose headers a logged prompt shows, in order (few-shot examples, then the unit's own)."""
+    lines = sample["arguments"]["gen_args_0"]["arg_0"].splitlines()
+    return [article_of_title[line.removeprefix("Article: ")] for line in lines if line.startswith("Article: ")]
+
+
 @pytest.fixture(scope="module")
 def work(tmp_path_factory, repo):
     tmp = tmp_path_factory.mktemp("lmeval")
@@ -78,17 +103,7 @@ def work(tmp_path_factory, repo):
 def zero_shot(work):
     """The run of the issue's acceptance command (plus the other two tasks), converted and scored."""
     tmp, env = work
-    lm_eval(
-        "--tasks",
-        ",".join(TASKS),
-        "--include_path",
-        tmp / "tasks",
-        "--log_samples",
-        "--output_path",
-        tmp / "out",
-        env=env,
-        cwd=tmp,
-    )
+    harness_run(work, "out", TASKS)
     natostance("lm-eval", "convert", tmp / "out", "--out", tmp / "runs" / "dummy.jsonl", env=env, cwd=tmp)
     return tmp, env
 
@@ -243,28 +258,14 @@ def test_generation_and_few_shot_from_train_only(work, repo, gold):
     """Generative variants with 2 examples: the examples' articles are train articles; the dummy's "lol"
     answers are all invalid, counted, and still give a complete submission that passes check."""
     tmp, env = work
-    out = tmp / "out-gen"
-    lm_eval(
-        "--tasks",
-        "natostance_sentence_stance_gen,natostance_claim_detection_gen",
-        "--num_fewshot",
-        "2",
-        "--include_path",
-        tmp / "tasks",
-        "--log_samples",
-        "--output_path",
-        out,
-        env=env,
-        cwd=tmp,
-    )
-    titles = {a["title"] or "(no title)": a["split"] for a in gold.articles.values()}
-    assert len(titles) == len(gold.articles)  # the headers tell the articles apart
+    out = harness_run(work, "out-gen", ("natostance_sentence_stance_gen", "natostance_claim_detection_gen"), shots=2)
+    article_of_title = {a["title"] or "(no title)": a["article_id"] for a in gold.articles.values()}
+    assert len(article_of_title) == len(gold.articles)  # the headers tell the articles apart
     for name in ("natostance_sentence_stance_gen", "natostance_claim_detection_gen"):
         for s in samples_of(out, name):
-            context = s["arguments"]["gen_args_0"]["arg_0"]
-            shown = [line.removeprefix("Article: ") for line in context.splitlines() if line.startswith("Article: ")]
-            assert len(shown) == 3 and shown[-1] == (gold.articles[s["doc"]["article_id"]]["title"] or "(no title)")
-            assert {titles[t] for t in shown[:-1]} == {"train"}, s["doc_id"]
+            shown = articles_shown(s, article_of_title)
+            assert len(shown) == 3 and shown[-1] == s["doc"]["article_id"]
+            assert {gold.articles[a]["split"] for a in shown[:-1]} == {"train"}, s["doc_id"]
     run = tmp / "runs" / "gen.jsonl"
     natostance(
         "lm-eval", "convert", out, "--out", run, "--system", "dummy gen", "--author", "A. Tester", env=env, cwd=tmp
@@ -337,20 +338,7 @@ def test_a_hugging_face_model_offline(work, repo, gold):
 def cv_run(work):
     """cv tasks with 2 few-shot examples, converted to runs/cv.jsonl."""
     tmp, env = work
-    out = tmp / "out-cv"
-    lm_eval(
-        "--tasks",
-        "natostance_sentence_stance_cv,natostance_article_stance_cv",
-        "--num_fewshot",
-        "2",
-        "--include_path",
-        tmp / "tasks",
-        "--log_samples",
-        "--output_path",
-        out,
-        env=env,
-        cwd=tmp,
-    )
+    out = harness_run(work, "out-cv", ("natostance_sentence_stance_cv", "natostance_article_stance_cv"), shots=2)
     natostance("lm-eval", "convert", out, "--out", tmp / "runs" / "cv.jsonl", env=env, cwd=tmp)
     return out, tmp / "runs" / "cv.jsonl"
 
@@ -369,12 +357,7 @@ def test_cross_validation_with_examples_from_other_folds_only(work, cv_run, repo
         samples = samples_of(out, name)
         assert sorted(key_of(task, s["doc"]) for s in samples) == sorted(shape.expected(task, "all"))
         for s in samples:
-            context = s["arguments"]["gen_args_0"]["arg_0"]
-            shown = [
-                article_of_title[line.removeprefix("Article: ")]
-                for line in context.splitlines()
-                if line.startswith("Article: ")
-            ]
+            shown = articles_shown(s, article_of_title)
             assert len(shown) == 3 and shown[-1] == s["doc"]["article_id"]
             assert s["doc"]["fold"] == fold_of[s["doc"]["article_id"]]
             assert all(fold_of[a] != s["doc"]["fold"] for a in shown[:-1]), s["doc_id"]
