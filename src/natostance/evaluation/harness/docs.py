@@ -26,11 +26,11 @@ from typing import Any
 from natostance.errors import InputError
 from natostance.evaluation.gold import Gold, checkworthy_sentences, gold_from_records
 from natostance.evaluation.harness import prompts
+from natostance.evaluation.protocol import PROTOCOLS
 from natostance.evaluation.shape import shape_from_gold
 from natostance.labels import labels
 
 CONFIGS = ("articles", "sentences", "stance", "claims")
-PROTOCOLS = ("temporal", "cv")
 CV_SPLIT = "all"
 _LABEL_SETS = {"label": "stance", "target": "target", "holder": "holder", "type": "claim_type", "split": "split"}
 
