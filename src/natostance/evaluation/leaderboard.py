@@ -65,7 +65,14 @@ def collect(
         except NatoStanceError as exc:
             errors.append(exc)
     for path in sorted(folder.glob("*.result.json")):
-        res = ScoreResult.load(path)
+        try:
+            res = ScoreResult.load(path)
+        except ManyErrors as exc:
+            errors += exc.errors
+            continue
+        except NatoStanceError as exc:
+            errors.append(exc)
+            continue
         why = incompatibility(res, gold, split)
         if why and not allow_incompatible:
             errors.append(f"{path}: incompatible result ({why}); pass --allow-incompatible to show it marked")

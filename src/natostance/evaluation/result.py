@@ -16,10 +16,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from natostance.errors import InputError
+from natostance.errors import ManyErrors
+from natostance.guard import read_json_file
 
 BY = {"per_target": "target", "per_outlet": "outlet", "per_year": "year", "per_translation": "translation"}
 TABLES = ("metrics", "per_class", *BY, "breakdown", "confusion")
+MAX_RESULT_BYTES = 256 << 20
 
 
 class ScoreResult:
@@ -45,10 +47,19 @@ class ScoreResult:
 
     @classmethod
     def load(cls, path: str | Path) -> ScoreResult:
-        try:
-            return cls(json.loads(Path(path).read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise InputError(str(path), f"expected a score result (JSON), found an unreadable file ({exc})") from exc
+        """A stored result, checked against ``schemas/score-result.schema.json`` (every problem named)."""
+        from natostance.evaluation import schemas
+        from natostance.guard import MAX_PER_KIND, shown
+
+        doc = read_json_file(path, "a score result (JSON)", MAX_RESULT_BYTES)
+        problems = schemas.problems(schemas.RESULT, doc)
+        if not problems:
+            problems = [f"tasks.{task}.headline: expected one of its metrics, found {shown(t['headline'])}"
+                        for task, t in doc["tasks"].items() if t["headline"] not in t["metrics"]]
+        if problems:
+            raise ManyErrors([f"{path}: {p}" for p in problems[:MAX_PER_KIND]],
+                             f"{path}: {len(problems)} problem(s) in a score result")
+        return cls(doc)
 
     def headline(self, task: str) -> dict[str, Any] | None:
         t = self.doc["tasks"].get(task)
