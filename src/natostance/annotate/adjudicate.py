@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from natostance import labels as L
-from natostance.annotate.records import ClaimSpan, StanceLabel, read_jsonl, write_jsonl
+from natostance.annotate.records import ANNOTATION, ClaimSpan, StanceLabel, read_jsonl, write_jsonl
 from natostance.errors import InputError
 
 DROP = "drop"
@@ -124,7 +124,7 @@ def run(stance_path: str | Path, claims_path: str | Path | None, adjudication: s
     spans = [r for r in read_records(claims_path) if isinstance(r, ClaimSpan)] \
         if claims_path and Path(claims_path).is_file() else []
     adjudication = Path(adjudication)
-    entries = read_jsonl(adjudication) if adjudication.is_file() else []
+    entries = read_jsonl(adjudication, f"{ANNOTATION}#/$defs/adjudication") if adjudication.is_file() else []
     gold, claims, open_ = adjudicate(stances, spans, entries, min_annotators=min_annotators)
     # keep every decided entry as it is; replace the undecided ones by the current open list
     kept = [e for e in entries if e.get("decision") not in (None, "")]

@@ -21,7 +21,7 @@ from natostance.publish.card import write_card
 from natostance.publish.croissant import CROISSANT, write_croissant
 from natostance.builder.document import RawArticle, Rejected
 from natostance.errors import InputError, ManyErrors, NatoStanceError
-from natostance.builder.goldconfigs import AnnotationInputs, build_rows
+from natostance.builder.goldconfigs import AnnotationInputs, build_rows, repository_of
 from natostance.builder.leakage import LeakageCheck
 from natostance.publish.manifest import write_manifest, write_splits
 from natostance.parquet_io import SortedSpill, buckets_for
@@ -42,6 +42,7 @@ class BuildOptions:
     progress: bool = False
     annotations: bool = True  # build stance/claims/annotations from the campaign files sources.yaml names
     annotations_base: str | None = None  # folder those paths are relative to (default: the raw folder)
+    annotations_anywhere: bool = False  # allow campaign folders outside the repository holding that folder
     text_free: bool = False  # blank article/sentence texts and leave raw files out (see rehydrate.py)
     dataset_date: str | None = _version.DATASET_DATE  # release date: Croissant datePublished, manifest
 
@@ -116,7 +117,8 @@ def build_record(rec: RawArticle | Rejected, name: str, sources: sourcesfile.Sou
 def annotation_inputs(raw_dir: Path, sources: sourcesfile.Sources, opts: BuildOptions,
                       report: BuildReport) -> AnnotationInputs | None:
     base = Path(opts.annotations_base) if opts.annotations_base else raw_dir
-    ann = AnnotationInputs.resolve(base, sources.annotations) if opts.annotations else None
+    root = None if opts.annotations_anywhere else repository_of(base)
+    ann = AnnotationInputs.resolve(base, sources.annotations, root) if opts.annotations else None
     if sources.annotations and ann is None:
         if opts.annotations:
             raise InputError(sourcesfile.SOURCES_FILE, f"annotations named here not found at {sources.annotations.get('gold')} "

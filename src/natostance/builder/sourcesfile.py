@@ -13,12 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from natostance import yamlfile
 from natostance.errors import InputError
 
 SOURCES_FILE = "sources.yaml"
-CURATED_FIELDS = ("outlet_country", "language", "split_date_estimate", "split_date_basis")
+SCHEMA = "urn:natostance:schemas:sources"  # schemas/sources.schema.json
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,28 +66,24 @@ def _date(value: Any, where: str) -> date | None:
 
 
 def load(raw_dir: Path) -> Sources:
+    """The raw folder's sources file, checked against ``schemas/sources.schema.json`` (errors name the line)."""
     path = raw_dir / SOURCES_FILE
     if not path.is_file():
         return Sources(text=None)
     where = f"{path.name}"
-    text = path.read_text(encoding="utf-8")
-    try:
-        doc = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(where, f"not valid YAML: {exc}") from None
+    doc, text = yamlfile.load(path, SCHEMA, where)
+    doc = doc or {}
     rule = doc.get("split_rule") or {}
-    files = doc.get("files") or {}
-    for name, entry in files.items():
-        bad = set((entry or {}).get("curated") or {}) - set(CURATED_FIELDS)
-        if bad:
-            raise InputError(f"{where}: files.{name}", f"unknown curated field(s) {sorted(bad)}; known: {list(CURATED_FIELDS)}")
-        if entry and "split_date_estimate" in (entry.get("curated") or {}):
-            entry["curated"]["split_date_estimate"] = _date(entry["curated"]["split_date_estimate"], f"{where}: files.{name}")
+    files = {k: v or {} for k, v in (doc.get("files") or {}).items()}
+    defaults = dict(doc.get("defaults") or {})
+    for entry in [defaults, *((e.get("curated") or {}) for e in files.values())]:
+        if "split_date_estimate" in entry:  # an ISO date (the schema checked its format)
+            entry["split_date_estimate"] = _date(entry["split_date_estimate"], where)
     return Sources(
         text=text,
         rule=SplitRule(_date(rule.get("validation_from"), where), _date(rule.get("test_from"), where)),
-        defaults=doc.get("defaults") or {},
-        files={k: v or {} for k, v in files.items()},
+        defaults=defaults,
+        files=files,
         annotations=doc.get("annotations"),
     )
 

@@ -24,6 +24,8 @@ def register(cli: click.Group) -> None:
     @click.option("--text-free", is_flag=True, help="Leave article/sentence texts and raw files out (see rehydrate).")
     @click.option("--no-annotations", is_flag=True,
                   help="Build the text configs only, even if sources.yaml names annotation files.")
+    @click.option("--annotations-anywhere", is_flag=True,
+                  help="Accept campaign folders (sources.yaml 'annotations') outside the repository of RAW_DIR.")
     @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
     @click.option("--engine", type=click.Choice(["local", "datatrove"]), default="local", show_default=True,
                   help="local: the dependency-free builder; datatrove: sharded, resumable (extra 'scale').")
@@ -34,7 +36,7 @@ def register(cli: click.Group) -> None:
     @click.option("--slurm-partition", default="cpu", show_default=True)
     @click.option("--slurm-time", default="10:00:00", show_default=True)
     def build_cmd(raw_dir, out_dir, dataset_version, allow_changed, keep_going, progress, text_free, no_annotations,
-                  as_json, engine, executor, tasks, workers, slurm_partition, slurm_time):
+                  annotations_anywhere, as_json, engine, executor, tasks, workers, slurm_partition, slurm_time):
         """Build the dataset from a folder of raw articles (any of the supported formats).
 
         Example: natostance build dataset/raw --out dataset
@@ -46,7 +48,8 @@ def register(cli: click.Group) -> None:
 
         progress = sys.stderr.isatty() if progress is None else progress
         opts = BuildOptions(dataset_version=dataset_version, allow_changed=allow_changed, keep_going=keep_going,
-                            progress=progress, annotations=not no_annotations, text_free=text_free)
+                            progress=progress, annotations=not no_annotations, text_free=text_free,
+                            annotations_anywhere=annotations_anywhere)
         if engine == "datatrove":
             from natostance.builder import scale
 

@@ -36,7 +36,8 @@ def registry() -> Registry:
 
 @lru_cache(maxsize=None)
 def validator(schema_id: str) -> Draft202012Validator:
-    schema = registry().contents(schema_id)
+    """The validator of a schema ``$id``, or of a ``$ref`` into one (``urn:…:annotation#/$defs/stance``)."""
+    schema = {"$ref": schema_id} if "#" in schema_id else registry().contents(schema_id)
     return Draft202012Validator(schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
