@@ -17,7 +17,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from natostance.errors import InputError, ManyErrors
@@ -298,9 +298,9 @@ def plain_name(name: Any) -> str | None:
         return f"expected a relative file name, found {shown(name)}"
     if "\x00" in name:
         return f"expected a file name, found one with a NUL character: {shown(name)}"
-    if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() or PureWindowsPath(name).drive:
+    if PurePosixPath(name).is_absolute():
         return f"expected a relative file name, found an absolute path {shown(name)}"
-    if ".." in PurePosixPath(name.replace("\\", "/")).parts:
+    if ".." in PurePosixPath(name).parts:
         return f"expected a file name inside the folder, found {shown(name)} (it climbs out with '..')"
     return None
 

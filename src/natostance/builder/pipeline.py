@@ -9,6 +9,8 @@ a failed build leaves the previous dataset untouched. Bad files are all listed a
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +30,7 @@ from natostance.parquet_io import SortedSpill, buckets_for
 from natostance.builder.process import Drop, process_article
 from natostance.builder.report import BuildReport
 from natostance.builder.sources import read_bytes
-from natostance.builder.swap import link_or_copy, staging
+from natostance.builder.swap import staging
 
 OWNED = ("data/articles", "data/sentences", "raw", "README.md", CROISSANT, "manifest.json", "splits.json", "rejects.jsonl")
 ANNOTATION_OWNED = (*(f"data/{c}" for c in records.ANNOTATION_CONFIGS), "shape.json")
@@ -74,7 +76,7 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
     if not files:
         raise InputError(str(raw_dir), "no article files found")
     with staging(out_dir, OWNED + ANNOTATION_OWNED) as tmp, \
-            tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.work-", dir=out_dir.parent) as work:
+            tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.work-{os.getpid()}-", dir=out_dir.parent) as work:
         report = _build_into(raw_dir, tmp, Path(work), files, sources, opts)
     report.out_dir = str(out_dir)
     return report
@@ -231,8 +233,9 @@ def validate_rows(article: dict, sentences: list[dict]) -> None:
 
 def _copy_raw(raw_dir: Path, dest: Path, hashes: dict[str, str], sources: sourcesfile.Sources,
               all_hashes: dict[str, str]) -> None:
-    """Raw files into the output byte for byte: a hard link where the file system allows, else a copy.
-    The sources file always lists every raw file's hash (``all_hashes``), also when no raw file is copied."""
+    """Raw files into the output byte for byte, as copies (a hard link would let an edit of the input change
+    the released file). The sources file always lists every raw file's hash (``all_hashes``), also when no
+    raw file is copied."""
     dest.mkdir(parents=True, exist_ok=True)
     made: set[Path] = {dest}
     for name in sorted(hashes):
@@ -240,5 +243,5 @@ def _copy_raw(raw_dir: Path, dest: Path, hashes: dict[str, str], sources: source
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        link_or_copy(raw_dir / name, target)
+        shutil.copyfile(raw_dir / name, target)
     (dest / sourcesfile.SOURCES_FILE).write_text(sourcesfile.render(sources, all_hashes), encoding="utf-8")

@@ -71,6 +71,8 @@ def describe(error) -> str:
         return f"{_field(error)}: expected {kinds}, found {found}"
     if kind in ("minimum", "maximum"):
         return f"{_field(error)}: expected {'>=' if kind == 'minimum' else '<='} {want}, found {found}"
+    if kind == "pattern":
+        return f"{_field(error)}: expected {error.schema.get('description') or 'text matching ' + want}, found {found}"
     if kind == "format":
         return f"{_field(error)}: expected a {want} (YYYY-MM-DD), found {found}"
     return f"{_field(error)}: expected {kind} {shown(want, style='json')}, found {found}"
