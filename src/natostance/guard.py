@@ -57,6 +57,8 @@ def shown(value: Any, limit: int = MAX_SHOWN, style: str = "repr") -> str:
         out.append(cut[:-1] + "…" + cut[-1] if len(value) > limit else cut)
     else:
         _brief(value, out, [limit], 0)
+        if sum(map(len, out)) > limit + 2 and not isinstance(value, str):
+            out = ["".join(out)[:limit].rstrip("…") + "…"]
     text = "".join(out)
     if isinstance(value, str) and len(value) > limit:
         text += f" ({len(value):,} characters)"
@@ -71,7 +73,10 @@ def _brief(value: Any, out: list[str], budget: list[int], depth: int) -> None:
         text = json.dumps(value[: budget[0]], ensure_ascii=False)
         if len(value) > budget[0]:
             text = text[:-1] + '…"'
-    elif isinstance(value, (list, tuple, dict)):
+        out.append(text)
+        budget[0] -= len(text)
+        return
+    if isinstance(value, (list, tuple, dict)):
         if depth >= 4 and value:
             text = "[…]" if not isinstance(value, dict) else "{…}"
         else:

@@ -38,7 +38,7 @@ def load(path: Path, schema_id: str, where: str | None = None) -> tuple[Any, str
             size = _expanded(node, memo, set(), where)
             if size - len(memo) > MAX_ALIASED:
                 raise InputError(where, f"expected aliases that add at most {MAX_ALIASED:,} values once expanded, "
-                                        f"found {shown(size - len(memo))} more values (an alias bomb?)")
+                                        f"found {_count(size - len(memo))} more values (an alias bomb?)")
         doc = _construct(loader, node, where) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -57,6 +57,10 @@ def load(path: Path, schema_id: str, where: str | None = None) -> tuple[Any, str
                                                      "not listed"] if len(problems) > MAX_PER_KIND else []),
                          f"{where}: {len(problems)} problem(s)")
     return doc, text
+
+
+def _count(n: int) -> str:
+    return f"{n:,}" if n < 10 ** 18 else shown(n)
 
 
 def _expanded(node: yaml.Node, memo: dict[int, int], busy: set[int], where: str) -> int:

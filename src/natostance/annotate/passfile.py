@@ -30,18 +30,16 @@ def _lines(path: Path, kind: str, errors: ErrorLog):
     if not path.is_file():
         errors.add(f"{escape(path)}: file", f"{path}: missing (expected {kind} lines)")
         return
-    v = ref_validator(f"urn:natostance:schemas:annotation-pass#/$defs/{kind}")
+    from natostance.evaluation.schemas import problems
+
+    ref = f"urn:natostance:schemas:annotation-pass#/$defs/{kind}"
+    v = ref_validator(ref)
     for n, obj in object_lines(path, errors):
         if v.is_valid(obj):
             yield n, obj
         else:
             errors.extend(f"{escape(path)}: lines that break the {kind} schema",
-                          [f"{path}:{n}: {_cut(e.message)}" for e in v.iter_errors(obj)])
-
-
-def _cut(message: str, limit: int = 200) -> str:
-    """A validator's message (it quotes the whole value) cut to ``limit`` characters."""
-    return message if len(message) <= limit else message[:limit] + f"… ({len(message):,} characters)"
+                          [f"{path}:{n}: {p}" for p in problems(ref, obj)])
 
 
 def check_pass(folder: str | Path, sentences: list[Mapping[str, Any]], articles: list[Mapping[str, Any]]) -> dict:
