@@ -28,7 +28,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from dataset_copies import strip_annotations
+from dataset_copies import plain_raw
 from natostance.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
@@ -282,9 +282,7 @@ def ctx(tmp_path_factory) -> dict[str, Any]:
     from natostance.evaluation.score import score
 
     root = tmp_path_factory.mktemp("valid")
-    raw = root / "raw"
-    shutil.copytree(REPO / "dataset" / "raw", raw)
-    strip_annotations(raw)
+    raw = plain_raw(root / "raw")
     build(raw, root / "plain")
     build(raw, root / "free", BuildOptions(text_free=True))
     result = score(FIX / "gold", FIX / "submissions" / "ok.jsonl", resamples=5).doc

@@ -5,7 +5,6 @@ and released raw files are copies, not links to the input."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,22 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from dataset_copies import strip_annotations, tree
+from dataset_copies import plain_raw, tree
 from natostance.builder import swap
 from natostance.builder.pipeline import BuildOptions, build
 from natostance.errors import NatoStanceError
 from natostance.publish.validation import validate
 
-DATASET = Path(__file__).resolve().parents[2] / "dataset"
 BUILD = [sys.executable, "-m", "natostance", "build"]
 
 
 @pytest.fixture
 def raw(tmp_path) -> Path:
-    raw = tmp_path / "raw"
-    shutil.copytree(DATASET / "raw", raw)
-    strip_annotations(raw)
-    return raw
+    return plain_raw(tmp_path / "raw")
 
 
 def leftovers(out: Path) -> list[str]:

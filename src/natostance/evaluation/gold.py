@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from natostance._version import DATASET_VERSION
-from natostance.errors import InputError, ManyErrors
+from natostance.errors import InputError
 from natostance.evaluation import schemas
 from natostance.guard import ErrorLog, read_json_file, shown
 from natostance.jsonlines import object_lines
