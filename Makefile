@@ -30,7 +30,7 @@ demo: venv
 	  $(BIN)/natostance leaderboard build/runs --gold dataset; \
 	else echo "no gold labels yet (dataset/data/stance): baselines and leaderboard skipped"; fi
 
-# Debian's chromium (+ its chromedriver for selenium), for the tests that open pages in a real browser
+# Debian's chromium + chromedriver: the one browser the tests drive (selenium), for the Label Studio UI and the leaderboard page
 browser:
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
 

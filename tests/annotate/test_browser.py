@@ -1,11 +1,10 @@
 """The generated configs work for a person: open tasks in the real Label Studio UI (headless chromium)."""
 
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from browser import chrome
 
 from natostance import labels as L
 from natostance.annotate.labelstudio.push import project_title, push
@@ -13,29 +12,12 @@ from natostance.annotate.labelstudio.server import TEMPLATE_PASSWORD as PASSWORD
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM, DRIVER = shutil.which("chromium") or "/usr/bin/chromium", shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
 @pytest.fixture(scope="module")
 def browser(fail_or_skip):
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError as exc:
-        fail_or_skip(f"selenium is missing (pip install -e '.[dev]'): {exc}")
-    if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
-        fail_or_skip("Debian's chromium and chromium-driver are not installed (make browser)")
-    profile = tempfile.mkdtemp(prefix="natostance-chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-dev-shm-usage", "--window-size=1400,1800", f"--user-data-dir={profile}"):
-        opts.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chrome(fail_or_skip) as driver:
+        yield driver
 
 
 def _login(driver, srv):

@@ -9,38 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from natostance import yamlfile
+from natostance import labels, yamlfile
+from natostance.builder.splits import SplitRule, parse as parse_split_rule, parse_date
 from natostance.errors import InputError
+
+__all__ = ["SOURCES_FILE", "CURATED_FIELDS", "Sources", "SplitRule", "load", "check_hashes", "render", "sha256_file"]
 
 SOURCES_FILE = "sources.yaml"
 SCHEMA = "urn:natostance:schemas:sources"  # schemas/sources.schema.json
-
-
-@dataclass(frozen=True, slots=True)
-class SplitRule:
-    """Temporal split by date: before ``validation_from`` train, before ``test_from`` validation, then test."""
-
-    validation_from: date | None = None
-    test_from: date | None = None
-
-    def assign(self, day: date | None) -> str:
-        if self.test_from is None and self.validation_from is None:
-            return "train"
-        if day is None:
-            raise ValueError("no date for the temporal split")
-        if self.test_from is not None and day >= self.test_from:
-            return "test"
-        if self.validation_from is not None and day >= self.validation_from:
-            return "validation"
-        return "train"
-
-    def to_dict(self) -> dict[str, str | None]:
-        return {k: (v.isoformat() if v else None) for k, v in (("validation_from", self.validation_from),
-                                                                ("test_from", self.test_from))}
+CURATED_FIELDS = tuple(labels.load_schema("sources.schema.json")["$defs"]["curated"]["properties"])
 
 
 @dataclass(slots=True)
@@ -56,15 +36,6 @@ class Sources:
         return {**self.defaults, **(entry.get("curated") or {})}
 
 
-def _date(value: Any, where: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(where, f"expected a date YYYY-MM-DD, found {value!r}") from None
-
-
 def load(raw_dir: Path) -> Sources:
     """The raw folder's sources file, checked against ``schemas/sources.schema.json`` (errors name the line)."""
     path = raw_dir / SOURCES_FILE
@@ -73,15 +44,15 @@ def load(raw_dir: Path) -> Sources:
     where = f"{path.name}"
     doc, text = yamlfile.load(path, SCHEMA, where)
     doc = doc or {}
-    rule = doc.get("split_rule") or {}
     files = {k: v or {} for k, v in (doc.get("files") or {}).items()}
     defaults = dict(doc.get("defaults") or {})
-    for entry in [defaults, *((e.get("curated") or {}) for e in files.values())]:
-        if "split_date_estimate" in entry:  # an ISO date (the schema checked its format)
-            entry["split_date_estimate"] = _date(entry["split_date_estimate"], where)
+    for name, entry in [("defaults", defaults), *((f"files.{k}", e.get("curated") or {}) for k, e in files.items())]:
+        if "split_date_estimate" in entry:  # an ISO date string (the schema checked its form)
+            entry["split_date_estimate"] = parse_date(entry["split_date_estimate"], f"{where}: {name}",
+                                                      "split_date_estimate")
     return Sources(
         text=text,
-        rule=SplitRule(_date(rule.get("validation_from"), where), _date(rule.get("test_from"), where)),
+        rule=parse_split_rule(doc.get("split_rule"), where),
         defaults=defaults,
         files=files,
         annotations=doc.get("annotations"),

@@ -8,6 +8,7 @@ import sys
 import click
 
 from natostance._version import DATASET_VERSION
+from natostance.builder.sources.rawfile import MAX_ARTICLE_BYTES
 
 
 def register(cli: click.Group) -> None:
@@ -27,6 +28,18 @@ def register(cli: click.Group) -> None:
     @click.option("--annotations-anywhere", is_flag=True,
                   help="Accept campaign folders (sources.yaml 'annotations') outside the repository of RAW_DIR.")
     @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+    @click.option("--validation-from", metavar="DATE", help="Temporal split: articles dated from DATE on are "
+                  "validation (overrides split_rule in sources.yaml).")
+    @click.option("--test-from", metavar="DATE", help="Temporal split: articles dated from DATE on are test.")
+    @click.option("--split-quantiles", metavar="V,T", help="Temporal split by date quantiles instead of dates, e.g. "
+                  "0.8,0.9: the oldest 80% train, the next 10% validation, the newest test (one more pass over "
+                  "the input to find the dates).")
+    @click.option("--undated", type=click.Choice(["error", "drop", "train", "validation", "test"]),
+                  help="Articles with no date under a temporal split: reject (error, the default), leave out and "
+                  "count (drop), or put into the named split.")
+    @click.option("--max-article-bytes", type=click.IntRange(min=1), default=MAX_ARTICLE_BYTES, show_default=True,
+                  help="Largest article file or JSON line read; a larger one is rejected by name (JSON-lines dumps "
+                  "of any size are streamed record by record).")
     @click.option("--engine", type=click.Choice(["local", "datatrove"]), default="local", show_default=True,
                   help="local: the dependency-free builder; datatrove: sharded, resumable (extra 'scale').")
     @click.option("--executor", type=click.Choice(["local", "slurm", "ray"]), default="local", show_default=True,
@@ -36,7 +49,8 @@ def register(cli: click.Group) -> None:
     @click.option("--slurm-partition", default="cpu", show_default=True)
     @click.option("--slurm-time", default="10:00:00", show_default=True)
     def build_cmd(raw_dir, out_dir, dataset_version, allow_changed, keep_going, progress, text_free, no_annotations,
-                  annotations_anywhere, as_json, engine, executor, tasks, workers, slurm_partition, slurm_time):
+                  annotations_anywhere, as_json, validation_from, test_from, split_quantiles, undated,
+                  max_article_bytes, engine, executor, tasks, workers, slurm_partition, slurm_time):
         """Build the dataset from a folder of raw articles (any of the supported formats).
 
         Example: natostance build dataset/raw --out dataset
@@ -47,9 +61,10 @@ def register(cli: click.Group) -> None:
         from natostance.builder.pipeline import BuildOptions, build
 
         progress = sys.stderr.isatty() if progress is None else progress
+        split = _split_options(validation_from, test_from, split_quantiles, undated)
         opts = BuildOptions(dataset_version=dataset_version, allow_changed=allow_changed, keep_going=keep_going,
-                            progress=progress, annotations=not no_annotations, text_free=text_free,
-                            annotations_anywhere=annotations_anywhere)
+                            progress=progress, annotations=not no_annotations, text_free=text_free, split=split,
+                            max_article_bytes=max_article_bytes, annotations_anywhere=annotations_anywhere)
         if engine == "datatrove":
             from natostance.builder import scale
 
@@ -74,6 +89,32 @@ def register(cli: click.Group) -> None:
 
         report = validate(dataset_dir)
         click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.summary())
+
+
+def _split_options(validation_from, test_from, quantiles, undated) -> dict | None:
+    """The split_rule keys given on the command line (checked with the sources file's own rules later)."""
+    from datetime import date
+
+    split = {k: v for k, v in (("validation_from", validation_from), ("test_from", test_from), ("undated", undated)) if v}
+    for key in ("validation_from", "test_from"):
+        if key in split:
+            try:
+                date.fromisoformat(split[key])
+            except ValueError:
+                raise click.BadParameter(f"expected a date YYYY-MM-DD, found {split[key]!r}",
+                                         param_hint="--" + key.replace("_", "-")) from None
+    if quantiles:
+        if validation_from or test_from:
+            raise click.UsageError("give --validation-from/--test-from or --split-quantiles, not both")
+        try:
+            v, t = (float(x) for x in quantiles.split(","))
+        except ValueError:
+            raise click.BadParameter(f"expected two shares such as 0.8,0.9, found {quantiles!r}",
+                                     param_hint="--split-quantiles") from None
+        if not 0 < v <= t < 1:
+            raise click.BadParameter(f"expected 0 < V <= T < 1, found {quantiles!r}", param_hint="--split-quantiles")
+        split.update(validation_quantile=v, test_quantile=t)
+    return split or None
 
 
 def register_datasheet(cli: click.Group) -> None:

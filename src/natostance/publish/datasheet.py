@@ -52,12 +52,7 @@ def blocks(dataset_dir: Path) -> dict[str, str]:
     seen: dict[str, str] = {}
     for rule in boilerplate.BLOCKS + boilerplate.INLINE:
         seen.setdefault(rule.name, rule.description)
-    extra = {"whitespace": "runs of whitespace collapsed to one space", "embed_url": "tweet/video URL lifted into `embeds`",
-             "title_line": "first line taken as the title", "stray_trailing_artifact": "final block without letters or digits",
-             "rejoined_paragraph": "paragraph cut mid-sentence rejoined with the next",
-             "duplicate_standfirst": "standfirst repeated as the first paragraph: the earlier copy dropped",
-             "duplicate_paragraph": "exact repeated paragraph dropped"}
-    seen.update({k: v for k, v in extra.items() if k not in seen})
+    seen.update({k: v for k, v in boilerplate.STEPS.items() if k not in seen})
     cleaning = _table(["rule", "what it does (first pattern's description)", "count"],
                       [[f"`{k}`", v, totals.get(k, 0)] for k, v in sorted(seen.items())])
     splits_doc = _splits(dataset_dir / "splits.json")

@@ -23,7 +23,7 @@ def labelling_block(dataset_dir: Path, annotation_dir: Path) -> str:
     gold = read_config(dataset_dir, "stance")
     raw = read_config(dataset_dir, "annotations")
     claims = read_config(dataset_dir, "claims")
-    version = re.search(r"^Version ([\d.]+)", (annotation_dir / "guidelines.md").read_text(encoding="utf-8"), re.M)
+    version = re.search(r"^\W*Version ([\d.]+)", (annotation_dir / "guidelines.md").read_text(encoding="utf-8"), re.M)
     rounds = sorted({r["round"] for r in raw})
     people = sorted({r["annotator"] for r in raw})
     out = [f"Annotators: {len(people)} ({', '.join(f'`{p}`' for p in people)}), the project's maintainers, each "

@@ -14,7 +14,8 @@ from pathlib import Path
 from importlib.metadata import version
 from typing import Any
 
-from natostance.builder.pipeline import BuildOptions
+from natostance.builder.pipeline import BuildOptions, split_rule
+from natostance.builder.scale.inputs import file_records
 from natostance.builder.sourcesfile import load as load_sources
 from natostance.errors import InputError, NatoStanceError
 from natostance.builder.scale import plan as P
@@ -96,6 +97,9 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
     plan = P.make_plan(raw_dir, out_dir, scale.tasks, opts)
     if not plan["files"]:
         raise InputError(str(raw_dir), "no article files found")
+    rule = split_rule(load_sources(raw_dir), opts, ((file_records(raw_dir, f[0], opts.max_article_bytes)[1], f[0])
+                                                     for f in plan["files"]))
+    plan["split_rule"] = rule.to_dict()  # quantiles resolved here, in the driver, by one serial pass over the input
     work = P.work_dir(out_dir)
     resumed = P.prepare(work, plan)
     done_before = len(P.completed(work, scale.tasks)) if resumed else 0
