@@ -14,6 +14,7 @@ import pytest
 
 from natostance.builder import sourcesfile
 from natostance.errors import InputError, ManyErrors, NatoStanceError
+from natostance.labels import labels
 
 DATASET = Path(__file__).resolve().parents[2] / "dataset"
 
@@ -42,6 +43,12 @@ def messages(tmp_path, text) -> list[str]:
     ("files:\n  a.txt:\n    sha256: abc\n    curated:\n      outlet_country: 5\n",
      ["sources.yaml:5: files.a.txt.curated.outlet_country: expected string, found 5",
       'sources.yaml:3: files.a.txt.sha256: expected text matching ^[0-9a-f]{64}$, found "abc"']),
+    ("split_rule:\n  test_quantile: 1.5\n  undated: later\n",
+     ["sources.yaml:2: split_rule.test_quantile: expected < 1, found 1.5",
+      f'sources.yaml:3: split_rule.undated: expected one of error, drop or one of {", ".join(labels("split"))} or '
+      'null, found "later"']),
+    ("split_rule:\n  test_from: 2023-01-01\n  validation_quantile: 0.5\n",
+     ["sources.yaml: split_rule: give cut dates or quantiles, not both"]),
     ("split_rule:\n  test_from: 2023-13-01\n", ["sources.yaml:2: expected a valid timestamp, found '2023-13-01' "
                                                 "(month must be in 1..12)"]),
     ("files:\n  a.txt:\n    curated: {split_date_estimate: 2020-01-01 10:00:00}\n",

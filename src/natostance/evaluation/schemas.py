@@ -69,8 +69,9 @@ def describe(error) -> str:
     if kind == "type":
         kinds = want if isinstance(want, str) else " or ".join(want)
         return f"{_field(error)}: expected {kinds}, found {found}"
-    if kind in ("minimum", "maximum"):
-        return f"{_field(error)}: expected {'>=' if kind == 'minimum' else '<='} {want}, found {found}"
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        op = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[kind]
+        return f"{_field(error)}: expected {op} {want}, found {found}"
     if kind == "pattern":
         return f"{_field(error)}: expected {error.schema.get('description') or 'text matching ' + want}, found {found}"
     if kind == "format":
