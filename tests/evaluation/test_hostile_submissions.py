@@ -170,3 +170,14 @@ def test_a_1_gb_submission_is_refused_with_one_line_in_bounded_memory(tmp_path):
                                         "this gold (65,536 rows of 1,024 bytes), found 1,073,741,824 bytes"]
     assert int(proc.stdout.split()[-1]) * 1024 < 600 * 2**20  # ru_maxrss is in KiB on Linux
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 < 600 * 2**20
+
+
+def test_claim_spans_are_capped_per_article(tmp_path):
+    spans = "".join(json.dumps({"task": "claim_spans", "article_id": "a4", "start": i % 40, "end": 41 + i // 40}) + "\n"
+                    for i in range(1_000))
+    path = submission(tmp_path, "spans.jsonl", spans.encode())
+    res = check(path)
+    lines = stderr_lines(res)
+    assert res.exit_code == 1 and len(lines) <= MAX_PER_KIND + 2
+    assert lines[1].endswith("claim_spans article_id 'a4': expected at most 30 spans for this article (10 per sentence), "
+                             "found more")

@@ -20,7 +20,7 @@ from natostance.evaluation.submission import Submission
 from natostance.guard import MAX_PER_KIND, ErrorLog, escape, shown
 
 ROW_BYTES = 1024  # bytes a row may take on average (a JSONL stance row is ~100)
-SPANS_PER_SENTENCE = 4
+SPANS_PER_SENTENCE = 10  # claim spans an article may hold per sentence (the gold has under 1)
 MIN_MAX_BYTES = 64 << 20
 _UNIT_KIND = {"sentence_stance": "sentence", "article_stance": "article", "claim_detection": "sentence"}
 
@@ -129,7 +129,8 @@ def _rejected_target(task: str, row: dict, shape: Shape) -> str | None:
     """The unit a rejected stance row was about, when its target is not one of the unit's (so the prediction it
     was meant to be is not also reported missing)."""
     if task in ("sentence_stance", "article_stance") and isinstance(row.get("unit_id"), str):
-        if row.get("target") not in shape.stance_units.get((task, row["unit_id"]), ()):
+        targets = shape.stance_units.get((task, row["unit_id"]))
+        if targets is not None and row.get("target") not in targets:  # a unit of the gold: memory stays bounded
             return row["unit_id"]
     return None
 
@@ -156,6 +157,7 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
     set_aside = rows = 0
     invalid: set[tuple] = set()  # keys of known units whose rows failed: not reported again as missing
     absorbed: Counter = Counter()  # (task, unit) -> rows refused for their target: each stands for one missing key
+    span_count: Counter = Counter()  # article -> claim spans kept
     before = log.total
     for where, row in sub.rows(log):
         rows += 1
@@ -191,6 +193,14 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
             log.add(f"{path}: duplicate predictions", lambda: (
                 f"{where}: duplicate {task} prediction for {'/'.join(map(str, key))}, first given at {seen[task, key]}"))
             continue
+        if task == "claim_spans":  # any number of spans, but not more than the article could hold
+            cap = SPANS_PER_SENTENCE * max(1, len(shape.articles[unit]["sentences"]))
+            if span_count[unit] >= cap:
+                log.add(f"{path}: too many claim spans", lambda: (
+                    f"{where}: claim_spans article_id {shown(unit)}: expected at most {cap} spans for this article "
+                    f"({SPANS_PER_SENTENCE} per sentence), found more"))
+                continue
+            span_count[unit] += 1
         seen[task, key] = where
         if task == "claim_detection" and not _finite(row["score"]):
             log.add(f"{path}: scores that are not finite", lambda: (
@@ -211,7 +221,8 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
                 log.add(f"{path}: targets the gold has no label for", lambda: (
                     f"{where}: {task} unit_id {shown(unit)}: expected a target in ({', '.join(targets)}), "
                     f"found {shown(row['target'])}"))
-                absorbed[task, unit] += 1
+                if targets:
+                    absorbed[task, unit] += 1
                 continue
         if split != "all" and unit_split != split:
             set_aside += 1
