@@ -14,7 +14,6 @@ from typing import Any
 
 from natostance import labels, yamlfile
 from natostance.builder.splits import SplitRule, parse as parse_split_rule, parse_date
-from natostance.errors import InputError
 
 __all__ = ["SOURCES_FILE", "CURATED_FIELDS", "Sources", "SplitRule", "load", "check_hashes", "render", "sha256_file"]
 
