@@ -8,4 +8,4 @@ unreleased); ``SCHEMA_VERSION`` moves with any change to a record schema.
 __version__ = "0.1.0"
 DATASET_VERSION = "0.1.0"
 DATASET_DATE = None
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"

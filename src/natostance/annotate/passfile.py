@@ -4,7 +4,9 @@ A pass folder holds ``sentence_labels.jsonl``, ``article_labels.jsonl`` and ``cl
 (``schemas/annotation-pass.schema.json``). ``check_pass`` reports every problem at once (line, id,
 expected, found); ``pass_results`` turns a checked pass into Label Studio result lists (claim offsets
 are computed from the exact text, code points into the article text); ``submit_pass`` posts them as
-one user, skipping tasks that user already annotated, so a second submit adds nothing.
+one user, skipping tasks that user already annotated, so a second submit adds nothing. A pass may come in
+parts (``partial``): each part labels some units, every part is checked as strictly as a whole pass, and
+the answer counts the units this annotator still has open.
 """
 
 from __future__ import annotations
@@ -42,10 +44,13 @@ def _lines(path: Path, kind: str, errors: ErrorLog):
                           [f"{path}:{n}: {p}" for p in problems(ref, obj)])
 
 
-def check_pass(folder: str | Path, sentences: list[Mapping[str, Any]], articles: list[Mapping[str, Any]]) -> dict:
+def check_pass(folder: str | Path, sentences: list[Mapping[str, Any]], articles: list[Mapping[str, Any]],
+               partial: bool = False) -> dict:
     """Read and check a pass against the dataset's units; return {sentences, articles, claims} or raise.
 
-    Files are streamed; errors are capped per kind (``guard.ErrorLog``); memory holds one entry per unit."""
+    ``partial``: units may be missing (a pass in parts), but a claim needs its article labelled in the same part.
+    Files are streamed; errors are capped per kind (``guard.ErrorLog``); memory holds one entry per unit.
+    """
     folder, errors = Path(folder), ErrorLog()
     sent = {s["sentence_id"]: s for s in sentences}
     arts = {a["article_id"]: a for a in articles}
@@ -85,13 +90,21 @@ def check_pass(folder: str | Path, sentences: list[Mapping[str, Any]], articles:
         else:
             start = s["start"] + s["text"].index(obj["text"])
             out["claims"][s["article_id"]].append({**obj, "start": start, "end": start + len(obj["text"])})
-    if missing := sorted(set(sent) - set(out["sentences"])):
-        errors.add("missing", f"{FILES['sentence_labels']}: {len(missing)} sentence(s) not labelled, e.g. {missing[0]}")
-    if missing := sorted(set(arts) - set(out["articles"])):
-        errors.add("missing", f"{FILES['article_labels']}: article(s) not labelled: {', '.join(missing[:20])}"
-                   + (f" and {len(missing) - 20:,} more" if len(missing) > 20 else ""))
+    hint = " (a pass in parts: submit-pass --partial)"
+    if not partial and (missing := sorted(set(sent) - set(out["sentences"]))):
+        errors.add("missing", f"{FILES['sentence_labels']}: {len(missing)} sentence(s) not labelled, e.g. "
+                              f"{missing[0]}{hint}")
+    if not partial and (missing := sorted(set(arts) - set(out["articles"]))):
+        errors.add("missing", f"{FILES['article_labels']}: article(s) not labelled: {_some(missing)}{hint}")
+    if stray := sorted(set(out["claims"]) - set(out["articles"])):
+        errors.add("stray", f"{FILES['claim']}: claims in article(s) this pass does not label in "
+                            f"{FILES['article_labels']} (claims are posted with their article's labels): {_some(stray)}")
     errors.raise_if_any(f"{folder}: {{n}} problem(s) in the pass")
     return out
+
+
+def _some(ids: list[str], limit: int = 20) -> str:
+    return ", ".join(ids[:limit]) + (f" and {len(ids) - limit:,} more" if len(ids) > limit else "")
 
 
 def _choices(name: str, to_name: str, value: str) -> dict:
@@ -116,18 +129,20 @@ def article_result(labs: Mapping[str, str], claims: list[dict], text: str) -> li
     return out
 
 
-def submit_pass(client, folder: str | Path, annotator: str, round_name: str, dataset: str | Path) -> dict:
-    """Post a checked pass as ``annotator`` (created if needed) to the round's projects; return counts."""
+def submit_pass(client, folder: str | Path, annotator: str, round_name: str, dataset: str | Path,
+                partial: bool = False) -> dict:
+    """Post a checked pass as ``annotator`` (created if needed) to the round's projects; return counts,
+    including the units this annotator has not labelled yet (``open``)."""
     from natostance.annotate.labelstudio.push import project_title
     from natostance.annotate.labelstudio.tasks import unit_key
     from natostance.parquet_io import read_config
 
     sentences, articles = read_config(dataset, "sentences"), read_config(dataset, "articles")
-    checked = check_pass(folder, sentences, articles)
-    users = {email: uid for uid, email in client.users().items()}
-    uid = users.get(annotator) or client.create_user(annotator)
+    checked = check_pass(folder, sentences, articles, partial)
+    users = {email.lower(): uid for uid, email in client.users().items()}
+    uid = users.get(annotator.lower()) or client.create_user(annotator)
     texts = {a["article_id"]: a["text"] for a in articles}
-    posted = {}
+    posted, already, still_open = {}, {}, {}
     for kind, units in (("sentences", checked["sentences"]), ("articles", checked["articles"])):
         project = client.find_project(project_title(round_name, kind))
         if project is None:
@@ -135,6 +150,7 @@ def submit_pass(client, folder: str | Path, annotator: str, round_name: str, dat
         tasks = client.task_units(project["id"], unit_key(kind))
         done = _annotated_by(client, project["id"], uid, unit_key(kind))
         n = 0
+        already[kind] = len(set(units) & done)
         for unit, labs in sorted(units.items()):
             if unit in done:
                 continue
@@ -145,7 +161,8 @@ def submit_pass(client, folder: str | Path, annotator: str, round_name: str, dat
             client.create_annotation(tasks[unit], result, completed_by=uid)
             n += 1
         posted[kind] = n
-    return {"annotator": annotator, "user_id": uid, "posted": posted,
+        still_open[kind] = len(set(tasks) - done - set(units))
+    return {"annotator": annotator, "user_id": uid, "posted": posted, "already": already, "open": still_open,
             "claims": sum(len(v) for v in checked["claims"].values())}
 
 

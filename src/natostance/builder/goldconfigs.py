@@ -25,6 +25,7 @@ class AnnotationInputs:
     records: list[Path]  # folders with stance.jsonl / claims.jsonl of raw records (natostance annotate pull)
     units: set[str] = field(default_factory=set)  # unit ids the gold refers to
     articles: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)  # targets the gold labels
 
     @classmethod
     def resolve(cls, raw_dir: Path, spec: dict[str, Any] | None, root: Path | None = None) -> AnnotationInputs | None:
@@ -45,7 +46,16 @@ class AnnotationInputs:
         for row in _jsonl(gold / "stance.jsonl", GOLD + "stance"):
             inputs.units.add(row["unit_id"])
             inputs.articles.add(row["article_id"])
+            inputs.targets.add(row["target"])
         return inputs
+
+    def warnings(self) -> list[str]:
+        """A target of the label file that this gold never labels (the label file grew after the round)."""
+        from natostance import labels as L
+
+        return [f"warning: target {t!r} of schemas/{L.LABELS_FILE} (labels version {L.labels_version()}) has no gold "
+                f"label in {self.gold}: the stance config has no rows for it; annotate a round with this label file"
+                for t in L.labels("target") if t not in self.targets]
 
 
 def repository_of(folder: Path) -> Path:
@@ -78,7 +88,8 @@ def build_rows(inputs: AnnotationInputs, texts: dict[str, str], splits: dict[str
         if known(g["unit_type"], g["unit_id"], g["article_id"], f"{inputs.gold.name}/stance.jsonl"):
             stance.append({"unit_id": g["unit_id"], "unit_type": g["unit_type"], "article_id": g["article_id"],
                            "split": splits[g["article_id"]], "target": g["target"], "label": g["label"],
-                           "holder": g["holder"], "source": g["source"], "n_annotators": g["annotators"]})
+                           "holder": g["holder"], "source": g["source"], "adjudicated": g.get("adjudicated"),
+                           "n_annotators": g["annotators"]})
     claims = []
     for g in _jsonl(inputs.gold / "claims.jsonl", GOLD + "claim"):
         aid, start, end = g["article_id"], g["start"], g["end"]
@@ -88,7 +99,8 @@ def build_rows(inputs: AnnotationInputs, texts: dict[str, str], splits: dict[str
                 continue
             claims.append({"claim_id": f"{aid}-{start:06d}-{end:06d}", "article_id": aid, "split": splits[aid],
                            "start": start, "end": end, "text": g["text"], "speaker": g["speaker"],
-                           "type": g["type"], "source": g["source"], "n_annotators": g["annotators"]})
+                           "type": g["type"], "source": g["source"], "adjudicated": g.get("adjudicated"),
+                           "n_annotators": g["annotators"]})
     raw = []
     for folder in inputs.records:
         for r in _jsonl(folder / "stance.jsonl", record_schema) + _jsonl(folder / "claims.jsonl", record_schema):

@@ -158,6 +158,8 @@ def annotation_inputs(raw_dir: Path, sources: sourcesfile.Sources, opts: BuildOp
             raise InputError(sourcesfile.SOURCES_FILE, f"annotations named here not found at {sources.annotations.get('gold')} "
                              "(relative to the raw folder); build with --no-annotations for the text configs only")
         report.notes.append("built without annotations (--no-annotations): no stance, claims or annotations configs")
+    if ann:
+        report.notes.extend(ann.warnings())
     return ann
 
 

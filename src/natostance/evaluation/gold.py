@@ -81,8 +81,11 @@ def _read(path: Path, config: str) -> list[dict[str, Any]]:
     if not (path / "data" / config).is_dir():
         if config == "claims":  # an annotated dataset may have no claims yet
             return []
+        hint = ("; a dataset gets its gold from an annotation round: `natostance annotate use-gold --round <round> "
+                "--raw <dataset>/raw`, then `natostance build <dataset>/raw --out <dataset>` (annotation/README.md)"
+                if (path / "data" / "articles").is_dir() else "")
         raise InputError(
-            str(path), f"expected config {config!r} ({config}.jsonl or data/{config}/*.parquet), found none"
+            str(path), f"expected config {config!r} ({config}.jsonl or data/{config}/*.parquet), found none{hint}"
         )
     try:
         from natostance.parquet_io import read_config

@@ -53,13 +53,14 @@ def labelling_block(dataset_dir: Path, annotation_dir: Path) -> str:
                        f"claim-type agreement {sp['type_agreement']:.3f}, speaker agreement "
                        f"{sp['speaker_agreement']:.3f} on matched spans.\n")
     adj = Counter(g["source"] for g in gold)
-    entries = [json.loads(x) for x in (annotation_dir / "adjudication.jsonl").read_text(encoding="utf-8").splitlines()
-               if x.strip()] if (annotation_dir / "adjudication.jsonl").is_file() else []
+    files = [annotation_dir / "adjudication" / f"{rnd}.jsonl" for rnd in rounds]
+    entries = [json.loads(x) for f in files if f.is_file() for x in f.read_text(encoding="utf-8").splitlines()
+               if x.strip()]
     holders = sum(e["unit"].endswith("/holder") and bool(e.get("decision")) for e in entries)
     dropped = sum("/span/" in e["unit"] and e.get("decision") == "drop" for e in entries)
     out.append(f"\nAdjudication: {adj.get('adjudicated', 0)} of {len(gold)} gold stance labels and {holders} holders "
                f"were decided by an adjudicator (the annotators disagreed); of the claim spans only one annotator "
                f"marked, {sum(c['source'] == 'adjudicated' for c in claims)} were kept and {dropped} dropped, giving "
                f"{len(claims)} gold claims. Every decision and its written reason is in "
-               "`annotation/adjudication.jsonl`.\n")
+               f"`annotation/adjudication/<round>.jsonl` ({', '.join(rounds)}).\n")
     return "".join(out)
