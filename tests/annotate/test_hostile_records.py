@@ -28,8 +28,8 @@ def run(*args):
 
 @pytest.fixture
 def records(tmp_path) -> Path:
-    folder = tmp_path / "records" / "r1"
-    shutil.copytree(RECORDS, folder)
+    folder = tmp_path / "records" / "r9"  # an open round: r1's records, without r1's closing file
+    shutil.copytree(RECORDS, folder, ignore=shutil.ignore_patterns("round.json"))
     return folder
 
 
@@ -43,12 +43,12 @@ def edit_line(path: Path, n: int, change) -> None:
 
 def test_records_missing_keys_are_named_by_agreement_and_adjudicate(records, tmp_path):
     edit_line(records / "stance.jsonl", 2, lambda o: o.pop("target"))
-    res = run("annotate", "agreement", "--records", tmp_path / "records")
+    res = run("annotate", "agreement", "--round", "r9", "--records", tmp_path / "records")
     assert res.exit_code == 1 and res.stderr == f"error: {records}/stance.jsonl:2: missing field(s) target\n"
     shutil.copyfile(RECORDS / "stance.jsonl", records / "stance.jsonl")
     edit_line(records / "claims.jsonl", 3, lambda o: o.pop("start"))
     edit_line(records / "claims.jsonl", 4, lambda o: o.update(end="9"))
-    res = run("annotate", "adjudicate", "--records", tmp_path / "records", "--file", tmp_path / "adj.jsonl",
+    res = run("annotate", "adjudicate", "--round", "r9", "--records", tmp_path / "records", "--file", tmp_path / "adj.jsonl",
               "--gold", tmp_path / "gold")
     assert res.exit_code == 1
     assert res.stderr.splitlines() == [f"error: {records}/claims.jsonl: 2 problem(s)",
@@ -59,7 +59,7 @@ def test_records_missing_keys_are_named_by_agreement_and_adjudicate(records, tmp
 
 def test_records_that_are_not_json_objects_are_capped(records, tmp_path):
     (records / "stance.jsonl").write_text("[1]\n" * 500 + "\xff\n", encoding="latin-1")
-    res = run("annotate", "agreement", "--records", tmp_path / "records")
+    res = run("annotate", "agreement", "--round", "r9", "--records", tmp_path / "records")
     lines = res.stderr.splitlines()
     assert res.exit_code == 1 and len(lines) == MAX_PER_KIND + 3
     assert lines[1] == f"error: {records}/stance.jsonl:1: expected a JSON object, found list"
@@ -71,9 +71,9 @@ def test_records_that_are_not_json_objects_are_capped(records, tmp_path):
 def test_an_adjudication_entry_of_the_wrong_shape(records, tmp_path):
     adj = tmp_path / "adj.jsonl"
     adj.write_text(json.dumps({"unit": "sentences/x/nato", "decision": 3, "reason": None}) + "\n")
-    res = run("annotate", "adjudicate", "--records", tmp_path / "records", "--file", adj, "--gold", tmp_path / "g")
+    res = run("annotate", "adjudicate", "--round", "r9", "--records", tmp_path / "records", "--file", adj, "--gold", tmp_path / "g")
     assert res.exit_code == 1
-    assert res.stderr.splitlines() == [f"error: {adj}: 2 problem(s)",
+    assert res.stderr.splitlines() == [f"error: {adj}: 2 problem(s) in the adjudication file",
                                        f"error: {adj}:1: missing field(s) who",
                                        f"error: {adj}:1: decision: expected string or null, found 3"]
 

@@ -115,3 +115,9 @@ def test_campaign_folders_must_lie_in_the_repository_unless_allowed(tmp_path):
         build(repo / "dataset" / "raw", tmp_path / "out")
     report = build(repo / "dataset" / "raw", tmp_path / "out", BuildOptions(annotations_anywhere=True))
     assert report.rows["stance"]
+    shutil.rmtree(repo / ".git")  # no repository: the project is the folder two levels above the raw folder
+    with pytest.raises(InputError, match=f"expected folders inside {repo}, found {outside}"):
+        build(repo / "dataset" / "raw", tmp_path / "out")
+    shutil.copytree(outside, repo / "annotation" / "gold" / "r1")
+    sources.write_text(sources.read_text().replace(f"gold: {outside}", "gold: ../../annotation/gold/r1"))
+    assert build(repo / "dataset" / "raw", tmp_path / "out").rows["stance"]

@@ -59,9 +59,11 @@ class AnnotationInputs:
 
 
 def repository_of(folder: Path) -> Path:
-    """The git repository holding ``folder`` (the nearest folder above it with ``.git``), else ``folder``."""
+    """The project holding a raw folder: the git repository (the nearest folder above it with ``.git``), else
+    the folder two levels up (``<project>/dataset/raw``, whose campaign files are ``../../annotation``)."""
     folder = folder.resolve()
-    return next((p for p in (folder, *folder.parents) if (p / ".git").exists()), folder)
+    repo = next((p for p in (folder, *folder.parents) if (p / ".git").exists()), None)
+    return repo or (folder.parents[1] if len(folder.parents) > 1 else folder)
 
 
 GOLD = "urn:natostance:schemas:annotation-gold#/$defs/"  # schemas/annotation-gold.schema.json
