@@ -46,8 +46,11 @@ def test_agreement_and_adjudicate_verbs_on_pulled_records(tmp_path):
     assert res.output.splitlines()[1] == f"adjudication: 1 open (1 stance), 0 decisions used -> {adj}"
     assert "next: `natostance annotate show --round r9`" in res.output
     res = CliRunner().invoke(cli, ["annotate", "close", "--round", "r9", "--records", str(tmp_path / "records"),
-                                   "--because", "gold built into dataset 9.0.0"])
+                                   "--because", "gold built into dataset 9.0.0", "--annotators", "automated",
+                                   "--guidelines", "9.1"])
     assert res.exit_code == 0, res.output
+    manifest = json.loads((tmp_path / "records" / "r9" / "round.json").read_text())
+    assert (manifest["closed"], manifest["annotators"], manifest["guidelines"]) == (True, "automated", "9.1")
     res = CliRunner().invoke(cli, args)
     assert res.exit_code == 1 and res.output.startswith("error: round 'r9' is closed (") \
         and "gold built into dataset 9.0.0); adjudicate would rewrite its files: use a new --round name" in res.output
@@ -103,8 +106,8 @@ def test_use_gold_points_the_sources_at_a_round_and_the_build_takes_it(repo, tmp
     assert res.exit_code == 0, res.output
     after = (raw / "sources.yaml").read_text()
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
-    assert changed == [("  gold: ../../annotation/gold/r1", "  gold: ../../annotation/gold/r7"),
-                       ("  records: [../../annotation/records/r1]", "  records: [../../annotation/records/r7]")]
+    assert [b for _, b in changed] == ["  gold: ../../annotation/gold/r7", "  records: [../../annotation/records/r7]"]
+    assert [a.split(":")[0] for a, _ in changed] == ["  gold", "  records"]  # only the annotations entry moved
     assert f"next: natostance build {raw} --out {raw.parent}" in res.output
     res = CliRunner().invoke(cli, ["build", str(raw), "--out", str(raw.parent)])
     assert res.exit_code == 0, res.output
@@ -174,5 +177,8 @@ def test_a_build_whose_label_file_has_a_target_the_gold_lacks_warns_and_names_it
     monkeypatch.setattr(L, "labels_version", lambda: "2")
     res = CliRunner().invoke(cli, ["build", str(raw), "--out", str(raw.parent)])
     assert res.exit_code == 0, res.output
+    from natostance.builder.sourcesfile import load
+
+    gold = (raw / load(raw).annotations["gold"]).resolve()
     assert "note: warning: target 'china' of schemas/labels.schema.json (labels version 2) has no gold label in " \
-           f"{tmp_path / 'annotation' / 'gold' / 'r1'}" in res.output
+           f"{gold}" in res.output

@@ -6,12 +6,16 @@ is, and whether it is closed.
   (units per project, how many have all their annotations, how many are still open, labels per
   annotator). A later pull of the same round must come from the same projects; records of another
   campaign already under that round name are never overwritten (``--replace`` does, on purpose).
-* ``close`` marks a finished round: nothing rewrites a closed round's records, adjudication or gold.
+* ``close`` marks a finished round: nothing rewrites a closed round's records, adjudication or gold. It
+  also records who the annotators were (``automated``: AI language-model agents working from the
+  guidelines; ``human``: people; ``mixed``) and the guidelines version the round was labelled under, which
+  the datasheet, card and Croissant file state.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,15 @@ from natostance.annotate.decisions import atomic_json
 from natostance.errors import NatoStanceError
 
 MANIFEST = "round.json"
+ANNOTATOR_KINDS = ("automated", "human", "mixed")
+_VERSION = re.compile(r"^\W*Version ([\d.]+)", re.M)
+
+
+def guidelines_version(guidelines: str | Path) -> str | None:
+    """The version a guidelines file states in its 'Version X.Y' line (None when it states none)."""
+    path = Path(guidelines)
+    found = _VERSION.search(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return found.group(1) if found else None
 
 
 def manifest_path(records_dir: str | Path, round_name: str) -> Path:
@@ -34,6 +47,34 @@ def load(records_dir: str | Path, round_name: str) -> dict[str, Any] | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
         raise NatoStanceError(f"{path}: expected the round's manifest as JSON, found: {exc}") from None
+
+
+# how the datasheet, card and Croissant file name a round's annotators
+KIND_WORDS = {
+    "automated": "automated annotators (AI language-model agents working from the guidelines), not people",
+    "human": "people",
+    "mixed": "people and automated annotators (AI language-model agents working from the guidelines)",
+    None: "annotators of an unstated kind (`natostance annotate close --annotators` records it)",
+}
+
+
+def describe(records_dir: str | Path) -> dict[str, Any]:
+    """Who labelled one round (``annotation/records/<round>``): its annotators' kind and ids, its guidelines."""
+    from natostance.annotate.records import read_jsonl
+
+    folder = Path(records_dir)
+    found = load(folder.parent, folder.name) or {}
+    people = sorted({r["annotator"] for name in ("stance.jsonl", "claims.jsonl") if (folder / name).is_file()
+                     for r in read_jsonl(folder / name)})
+    return {"round": folder.name, "annotators": found.get("annotators"), "guidelines": found.get("guidelines"),
+            "people": people}
+
+
+def who_text(facts: dict[str, Any]) -> str:
+    """'round r2: 3 automated annotators (…), guidelines 1.2' for one ``describe`` result."""
+    n = len(facts["people"])
+    text = f"round {facts['round']}: {n} {KIND_WORDS.get(facts['annotators'], KIND_WORDS[None])}"
+    return text + (f"; guidelines {facts['guidelines']}" if facts["guidelines"] else "")
 
 
 def check_not_closed(records_dir: str | Path, round_name: str, doing: str) -> None:
@@ -101,13 +142,19 @@ def record_pull(records_dir: str | Path, round_name: str, server: str, projects:
     return path
 
 
-def close(records_dir: str | Path, round_name: str, because: str) -> Path:
-    """Mark a round closed; its files are never rewritten afterwards."""
+def close(records_dir: str | Path, round_name: str, because: str, annotators: str,
+          guidelines: str | None = None) -> Path:
+    """Mark a round closed, with who its annotators were and the guidelines version it was labelled under;
+    its files are never rewritten afterwards."""
+    if annotators not in ANNOTATOR_KINDS:
+        raise NatoStanceError(f"--annotators: expected one of {', '.join(ANNOTATOR_KINDS)}, found {annotators!r}")
     path = manifest_path(records_dir, round_name)
     found = load(records_dir, round_name)
     if found is None and not path.parent.is_dir():
         raise NatoStanceError(f"{path.parent}: no round {round_name!r} to close")
-    atomic_json(path, {**(found or {"round": round_name}), "closed": True, "closed_because": because})
+    guidelines = guidelines or guidelines_version(Path(records_dir).parent / "guidelines.md")
+    atomic_json(path, {**(found or {"round": round_name}), "closed": True, "closed_because": because,
+                       "annotators": annotators, **({"guidelines": guidelines} if guidelines else {})})
     return path
 
 

@@ -49,6 +49,15 @@ class AnnotationInputs:
             inputs.targets.add(row["target"])
         return inputs
 
+    def labelling(self) -> dict[str, Any]:
+        """Who made the labels: the gold's round and every raw round, each with its annotators' kind
+        (``records/<round>/round.json``), ids and guidelines version; the card and datasheet state them."""
+        from natostance.annotate.rounds import describe
+
+        records = {r.name: r for r in self.records}
+        records.setdefault(self.gold.name, self.gold.parent.parent / "records" / self.gold.name)
+        return {"gold_round": self.gold.name, "rounds": [describe(path) for _, path in sorted(records.items())]}
+
     def warnings(self) -> list[str]:
         """A target of the label file that this gold never labels (the label file grew after the round)."""
         from natostance import labels as L

@@ -160,6 +160,7 @@ def annotation_inputs(raw_dir: Path, sources: sourcesfile.Sources, opts: BuildOp
         report.notes.append("built without annotations (--no-annotations): no stance, claims or annotations configs")
     if ann:
         report.notes.extend(ann.warnings())
+        report.labelling = ann.labelling()
     return ann
 
 

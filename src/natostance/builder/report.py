@@ -23,6 +23,7 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)
     unmapped: dict[str, Counter] = field(default_factory=dict)  # file -> JSON keys with no column -> records
     text_free: bool = False  # texts blanked, raw files left out (natostance rehydrate restores them)
+    labelling: dict[str, Any] | None = None  # who made the labels (goldconfigs.AnnotationInputs.labelling)
 
     @property
     def removals(self) -> Counter:

@@ -102,11 +102,16 @@ def show(round_name, records, adjudication, dataset, show_all, units, out) -> No
 @ROUND
 @RECORDS
 @click.option("--because", required=True, help="Why the round is closed, e.g. 'gold built into dataset 1.0.0'.")
-def close(round_name, records, because) -> None:
+@click.option("--annotators", type=click.Choice(["automated", "human", "mixed"]), required=True,
+              help="Who made the round's labels: automated (AI language-model agents working from the guidelines), "
+                   "human (people) or mixed; the datasheet, card and Croissant file say so.")
+@click.option("--guidelines", default=None,
+              help="Guidelines version the round was labelled under [default: the one annotation/guidelines.md states].")
+def close(round_name, records, because, annotators, guidelines) -> None:
     """Close a finished round: no verb rewrites its records, adjudication or gold afterwards."""
     from natostance.annotate.rounds import close as run
 
-    click.echo(f"round {round_name} closed -> {run(records, round_name, because)}")
+    click.echo(f"round {round_name} closed -> {run(records, round_name, because, annotators, guidelines)}")
 
 
 @click.command("use-gold")
