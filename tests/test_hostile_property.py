@@ -248,10 +248,13 @@ def scenario_push_to_hub(data, tmp: Path, ctx):
     return ["push-to-hub", "someone/nato-stance", "--dataset", _dataset(data, tmp, ctx), "--dry-run"], []
 
 
+ROUND = "r9"  # an open round made of r1's records (r1 itself is closed: adjudicate refuses it)
+
+
 def _records(data, tmp: Path) -> Path:
-    folder = tmp / "records" / "r1"
+    folder = tmp / "records" / ROUND
     folder.parent.mkdir(parents=True)
-    shutil.copytree(REPO / "annotation" / "records" / "r1", folder)
+    shutil.copytree(REPO / "annotation" / "records" / "r1", folder, ignore=shutil.ignore_patterns("round.json"))
     name = data.draw(st.sampled_from(["stance.jsonl", "claims.jsonl"]))
     rows = jsonl(folder / name)
     (folder / name).write_bytes(hostile_lines(data, rows[:6]))
@@ -259,14 +262,16 @@ def _records(data, tmp: Path) -> Path:
 
 
 def scenario_agreement(data, tmp: Path, ctx):
-    return ["annotate", "agreement", "--records", _records(data, tmp), "--bootstrap", "0"], []
+    return ["annotate", "agreement", "--round", ROUND, "--records", _records(data, tmp), "--bootstrap", "0"], []
 
 
 def scenario_adjudicate(data, tmp: Path, ctx):
     records = _records(data, tmp)
     adj = tmp / "adjudication.jsonl"
-    adj.write_bytes(hostile_lines(data, jsonl(REPO / "annotation" / "adjudication.jsonl")[:3]))
-    return ["annotate", "adjudicate", "--records", records, "--file", adj, "--gold", tmp / "gold"], [adj, tmp / "gold"]
+    entries = [e for f in sorted((REPO / "annotation" / "adjudication").glob("*.jsonl")) for e in jsonl(f)][:3]
+    adj.write_bytes(hostile_lines(data, entries))
+    return ["annotate", "adjudicate", "--round", ROUND, "--records", records, "--file", adj, "--gold", tmp / "gold"], \
+        [adj, tmp / "gold"]
 
 
 SCENARIOS = {name[len("scenario_"):]: fn for name, fn in globals().items() if name.startswith("scenario_")}

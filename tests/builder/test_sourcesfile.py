@@ -3,6 +3,7 @@ YAML aliases bounded, campaign folders kept inside the repository."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -104,12 +105,16 @@ def test_campaign_folders_must_lie_in_the_repository_unless_allowed(tmp_path):
     repo = tmp_path / "repo"
     shutil.copytree(DATASET / "raw", repo / "dataset" / "raw")
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    gold = sourcesfile.load(DATASET / "raw").annotations["gold"]  # the round the committed dataset is built on
     outside = tmp_path / "elsewhere" / "gold"
-    shutil.copytree(DATASET.parent / "annotation" / "gold" / "r1", outside)
+    shutil.copytree((DATASET / "raw" / gold).resolve(), outside)
     sources = repo / "dataset" / "raw" / "sources.yaml"
-    text = sources.read_text()
-    sources.write_text(text.replace("gold: ../../annotation/gold/r1", f"gold: {outside}")
-                       .replace("records: [../../annotation/records/r1]", "records: []"))
+
+    def point_at(folder) -> None:
+        text = re.sub(r"(?m)^  gold: .*$", f"  gold: {folder}", sources.read_text())
+        sources.write_text(re.sub(r"(?m)^  records: .*$", "  records: []", text))
+
+    point_at(outside)
     with pytest.raises(InputError, match=f"sources.yaml: annotations: expected folders inside {repo}, found "
                                          f"{outside} \\(build with --annotations-anywhere to allow it\\)"):
         build(repo / "dataset" / "raw", tmp_path / "out")
@@ -118,6 +123,6 @@ def test_campaign_folders_must_lie_in_the_repository_unless_allowed(tmp_path):
     shutil.rmtree(repo / ".git")  # no repository: the project is the folder two levels above the raw folder
     with pytest.raises(InputError, match=f"expected folders inside {repo}, found {outside}"):
         build(repo / "dataset" / "raw", tmp_path / "out")
-    shutil.copytree(outside, repo / "annotation" / "gold" / "r1")
-    sources.write_text(sources.read_text().replace(f"gold: {outside}", "gold: ../../annotation/gold/r1"))
+    shutil.copytree(outside, repo / "annotation" / "gold" / "rx")
+    point_at("../../annotation/gold/rx")
     assert build(repo / "dataset" / "raw", tmp_path / "out").rows["stance"]
