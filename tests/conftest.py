@@ -33,7 +33,7 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 @pytest.fixture(scope="session")
 def fail_or_skip():
-    """For a missing real part (server, browser): fail under CI=true, skip elsewhere."""
+    """For a missing real part (server, browser, Slurm): fail under CI=true, skip elsewhere."""
 
     def fail_or_skip(msg: str):
         if IN_CI:

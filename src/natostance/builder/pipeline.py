@@ -36,7 +36,7 @@ from natostance.builder.sources.rawfile import MAX_ARTICLE_BYTES, RawFile, file_
 from natostance.builder.swap import staging
 
 OWNED = ("data/articles", "data/sentences", "raw", "README.md", CROISSANT, "manifest.json", "splits.json", "rejects.jsonl")
-ANNOTATION_OWNED = (*(f"data/{c}" for c in records.ANNOTATION_CONFIGS), "shape.json")
+ANNOTATION_OWNED = (*(f"data/{c}" for c in records.ANNOTATION_CONFIGS), "shape.json", "folds.json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,11 +244,16 @@ def split_notes(rule: splits.SplitRule, report: BuildReport) -> list[str]:
 
 def write_metadata(raw_dir: Path, tmp: Path, report: BuildReport, hashes: dict[str, str],
                    sources: sourcesfile.Sources, meta: dict[str, str], opts: BuildOptions | None = None) -> None:
-    """Everything next to the Parquet files: shape, raw copies, splits file, rejects, card, Croissant, manifest."""
+    """Everything next to the Parquet files: shape, folds, raw copies, splits file, rejects, card, Croissant,
+    manifest."""
     opts = opts or BuildOptions(dataset_version=meta["dataset_version"], text_free=meta.get("text_free") == "true",
                                 dataset_date=meta.get("dataset_date"))
     if "stance" in report.rows and not opts.text_free:
         _write_shape(tmp, opts.dataset_version)
+    if "stance" in report.rows:
+        from natostance.evaluation.folds import write_folds
+
+        write_folds(tmp, opts.dataset_version)  # the cv protocol's folds by article (evaluation/folds.py)
     _copy_raw(raw_dir, tmp / "raw", {} if opts.text_free else hashes, sources, hashes)
     write_splits(tmp / "splits.json", report, sources.rule)
     if report.rejected:

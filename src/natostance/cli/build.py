@@ -46,17 +46,22 @@ def register(cli: click.Group) -> None:
                   help="datatrove executor: local processes, a Slurm job array, or a running Ray cluster.")
     @click.option("--tasks", type=int, default=4, show_default=True, help="datatrove tasks (one shard per task).")
     @click.option("--workers", type=int, default=2, show_default=True, help="datatrove tasks run at once.")
-    @click.option("--slurm-partition", default="cpu", show_default=True)
-    @click.option("--slurm-time", default="10:00:00", show_default=True)
+    @click.option("--slurm-partition", default="cpu", show_default=True, help="Slurm partition of every job.")
+    @click.option("--slurm-time", default="10:00:00", show_default=True, help="Slurm time limit of each job.")
+    @click.option("--slurm-max-array", type=int, default=1001, show_default=True,
+                  help="Largest job array the cluster takes (MaxArraySize); more tasks go in further arrays.")
     def build_cmd(raw_dir, out_dir, dataset_version, allow_changed, keep_going, progress, text_free, no_annotations,
                   annotations_anywhere, as_json, validation_from, test_from, split_quantiles, undated,
-                  max_article_bytes, engine, executor, tasks, workers, slurm_partition, slurm_time):
+                  max_article_bytes, engine, executor, tasks, workers, slurm_partition, slurm_time, slurm_max_array):
         """Build the dataset from a folder of raw articles (any of the supported formats).
 
         Example: natostance build dataset/raw --out dataset
 
         At scale (JSON-lines dumps, .gz/.zst, WARC files; resumable: rerun the same command):
         natostance build crawl/ --out dataset --engine datatrove --tasks 64 --workers 16
+
+        On a Slurm cluster (submits a job array and a finish job, prints their ids and logs, returns):
+        natostance build crawl/ --out dataset --engine datatrove --executor slurm --tasks 64 --workers 16
         """
         from natostance.builder.pipeline import BuildOptions, build
 
@@ -68,11 +73,9 @@ def register(cli: click.Group) -> None:
         if engine == "datatrove":
             from natostance.builder import scale
 
-            so = scale.ScaleOptions(executor, tasks, workers, slurm_partition, slurm_time)
-            report = scale.build(raw_dir, out_dir, opts, so)
-            if report is None:
-                click.echo(f"submitted {tasks} Slurm task(s) and the finish job; {out_dir} appears when they end")
-                return
+            so = scale.ScaleOptions(executor, tasks, workers, slurm_partition, slurm_time,
+                                    slurm_max_array=slurm_max_array)
+            report = scale.build(raw_dir, out_dir, opts, so)  # with Slurm: what was submitted, not a report
         else:
             report = build(raw_dir, out_dir, opts)
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if as_json else report.summary())

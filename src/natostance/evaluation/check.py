@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from natostance.evaluation import TASKS, schemas
+from natostance.evaluation.protocol import Protocol, meta_errors, resolve
 from natostance.evaluation.shape import Shape, restrict_shape
 from natostance.evaluation.submission import Submission
 from natostance.guard import MAX_PER_KIND, ErrorLog, escape, shown
@@ -36,13 +37,10 @@ class Predictions:
     spans: dict[str, tuple[tuple[int, int, str | None], ...]] = field(default_factory=dict)  # article_id -> spans
     set_aside: int = 0  # rows for units of other splits
     tasks: tuple[str, ...] = ()  # tasks the submission attempts, in TASKS order
+    protocol: str = "temporal"
 
 
-def refused_splits(meta: dict[str, Any]) -> list[str]:
-    return sorted(set(meta.get("trained_on", [])) | set(meta.get("tuned_on", [])))
-
-
-def _meta_errors(sub: Submission, shape: Shape, split: str) -> list[str]:
+def _meta_errors(sub: Submission, shape: Shape, protocol: Protocol) -> list[str]:
     if sub.meta is None:
         return []
     errs = [f"{sub.meta_path}: {p}" for p in schemas.problems(schemas.META, sub.meta)]
@@ -54,9 +52,9 @@ def _meta_errors(sub: Submission, shape: Shape, split: str) -> list[str]:
             f"found {shown(sub.meta['dataset_version'])[1:-1]} (the submission was made for another dataset version)"
         )
     if "articles" in sub.meta:
-        if sub.meta.get("kind") != "human":
+        if sub.meta.get("kind") != "annotator":
             errs.append(
-                f"{sub.meta_path}: articles: expected only with kind 'human' (a system is scored on every "
+                f"{sub.meta_path}: articles: expected only with kind 'annotator' (a system is scored on every "
                 f"article), found kind {sub.meta.get('kind', 'system')!r}"
             )
         for a in sub.meta["articles"]:
@@ -64,18 +62,7 @@ def _meta_errors(sub: Submission, shape: Shape, split: str) -> list[str]:
                 errs.append(f"{sub.meta_path}: articles: expected article ids of the gold, found unknown id {shown(a)}")
                 if len(errs) > MAX_PER_KIND:
                     break
-    refused = refused_splits(sub.meta)
-    if split == "all" and refused:
-        errs.append(
-            f"{sub.meta_path}: --split all needs a system that trained and tuned on no split, "
-            f"found trained_on/tuned_on {', '.join(refused)}"
-        )
-    elif split in refused:
-        errs.append(
-            f"{sub.meta_path}: the system declares training or tuning on split {split!r} "
-            f"(trained_on/tuned_on); refusing to score it there"
-        )
-    return errs
+    return errs + meta_errors(sub.meta, sub.meta_path, protocol)
 
 
 def _ident(row: dict) -> str:
@@ -135,16 +122,19 @@ def _rejected_target(task: str, row: dict, shape: Shape) -> str | None:
     return None
 
 
-def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
-    """Validate a submission against a shape for one split (or 'all'); return its keyed predictions.
+def check(sub: Submission, shape: Shape, split: str | None = None, protocol: str = "temporal") -> Predictions:
+    """Validate a submission against a shape for one split (or 'all') under a protocol (``protocol.py``; cv
+    checks every gold article); return its keyed predictions.
 
     Rows are streamed; memory holds the valid predictions (bounded by the shape) and the first
     ``guard.MAX_PER_KIND`` errors of each kind, whatever the file's size. A rejected row is reported once:
     a stance row refused for its target also stands for one missing prediction of its unit."""
+    proto = resolve(protocol, split)
+    split = proto.split
     log = ErrorLog()
-    log.extend(f"{escape(sub.path)}: metadata", [*sub.read_errors, *_meta_errors(sub, shape, split)])
+    log.extend(f"{escape(sub.path)}: metadata", [*sub.read_errors, *_meta_errors(sub, shape, proto)])
     if isinstance(sub.meta, dict) and isinstance(sub.meta.get("articles"), list):
-        shape = restrict_shape(shape, sub.meta["articles"])  # a human row: only the articles its annotator labelled
+        shape = restrict_shape(shape, sub.meta["articles"])  # an annotator row: only the articles it labelled
     path, limit = escape(sub.path), max_bytes(shape)
     if sub.size > limit:
         log.add(f"{path}: file", f"{sub.path}: expected a submission of at most {limit:,} bytes for this gold "
@@ -242,8 +232,9 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
                 absorbed[task, key[0]] -= 1
                 continue
             what = f"unit_id {key[0]!r}" + (f" target {key[1]!r}" if len(key) > 1 else "")
+            scope = "protocol cv: every gold article" if proto.name == "cv" else f"split {split}"
             log.add(f"{path}: {task}: missing predictions",
-                    f"{sub.path}: {task}: expected a prediction for {what} (split {split}), found none")
+                    f"{sub.path}: {task}: expected a prediction for {what} ({scope}), found none")
     log.raise_if_any(f"{{n}} error(s) in submission {sub.path}")
     return Predictions(
         sub.meta["system"],
@@ -253,10 +244,13 @@ def check(sub: Submission, shape: Shape, split: str = "test") -> Predictions:
         {a: tuple(sorted(v, key=lambda s: (s[0], s[1]))) for a, v in spans.items()},
         set_aside,
         tuple(t for t in TASKS if t in present),
+        proto.name,
     )
 
 
-def check_submission(submission, *, shape=None, gold=None, meta=None, split: str = "test") -> Predictions:
+def check_submission(
+    submission, *, shape=None, gold=None, meta=None, split: str | None = None, protocol: str = "temporal"
+) -> Predictions:
     """API of ``natostance check``: a submission path against a shape manifest (or a gold directory)."""
     from natostance.evaluation.gold import Gold, load_gold
     from natostance.evaluation.shape import Shape, read_shape, shape_from_gold
@@ -271,4 +265,4 @@ def check_submission(submission, *, shape=None, gold=None, meta=None, split: str
             else shape_from_gold(gold if isinstance(gold, Gold) else load_gold(gold))
         )
     sub = submission if isinstance(submission, Submission) else read_submission(submission, meta)
-    return check(sub, shape, split)
+    return check(sub, shape, split, protocol)

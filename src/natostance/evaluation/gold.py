@@ -51,7 +51,7 @@ class Gold:
 
 
 def restrict(gold: Gold, article_ids) -> Gold:
-    """The same gold limited to some articles (for a human row scored on the articles its annotator labelled)."""
+    """The same gold limited to some articles (an annotator row scored on the articles its pass labelled)."""
     keep = set(article_ids)
     return replace(
         gold,

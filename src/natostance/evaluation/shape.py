@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from natostance.errors import ManyErrors
+from natostance.errors import InputError, ManyErrors
 from natostance.evaluation.gold import Gold
 from natostance.guard import read_json_file, shown
 
@@ -112,13 +112,23 @@ def write_shape(shape: Shape, path: str | Path) -> Path:
     return path
 
 
+def read_format_file(path: str | Path, fmt: str, what: str) -> dict[str, Any]:
+    """A JSON object tagged ``"format": fmt`` (shape manifest, folds file), or an ``InputError`` naming the file
+    (read with ``guard.read_json_file``: UTF-8, nesting and numbers bounded)."""
+    doc = read_json_file(path, f"{what} (JSON)", max_bytes=None)
+    if not isinstance(doc, dict) or doc.get("format") != fmt:
+        found = doc.get("format") if isinstance(doc, dict) else type(doc).__name__
+        raise InputError(str(path), f"expected format {fmt!r}, found {shown(found)}")
+    return doc
+
+
 def read_shape(path: str | Path) -> Shape:
     """A shape manifest, checked against ``schemas/shape.schema.json`` (every problem named, the first
-    ``guard.MAX_PER_KIND`` in full) and for sentences whose article it does not list."""
+    ``guard.MAX_PER_KIND`` in full) and for units whose sentence or article it does not list."""
     from natostance.evaluation import schemas
     from natostance.guard import MAX_PER_KIND
 
-    doc = read_json_file(path, "a shape manifest (JSON)", max_bytes=None)
+    doc = read_format_file(path, FORMAT, "a shape manifest")
     problems = schemas.problems(schemas.SHAPE, doc)
     if not problems:
         listed = {a["article_id"] for a in doc["articles"]}

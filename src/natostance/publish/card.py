@@ -69,7 +69,9 @@ def body(report: BuildReport) -> str:
            + ("**text-free build**: article and sentence texts are null and the raw files are left out "
               "(their SHA-256 are in `raw/sources.yaml`); `natostance rehydrate DIR RAW_DIR` restores the text "
               "from your own copies." if report.text_free else "the raw files are in `raw/` byte for byte."),
-           "Croissant 1.0 metadata (with Responsible-AI fields) is in `croissant.json`.", "",
+           "Croissant 1.0 metadata (with Responsible-AI fields) is in `croissant.json`."
+           + (" The cross-validation folds of the gold articles (by article; the benchmark's `cv` protocol) are in "
+              "`folds.json`." if "stance" in report.rows else ""), "",
            "## Configs and splits", "", "| config | " + " | ".join(_splits(report)) + " | description |",
            "|---|" + "---|" * len(_splits(report)) + "---|"]
     for config, per in report.rows.items():

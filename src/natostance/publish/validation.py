@@ -2,7 +2,8 @@
 
 Checks: every file in the manifest is present with its SHA-256; no unlisted data files; each config's
 Parquet schema is the one derived from its JSON Schema; every row validates; keys are unique and sorted;
-every sentence is ``text[start:end]`` of its article, in order, within its article's split.
+every sentence is ``text[start:end]`` of its article, in order, within its article's split; ``folds.json`` is
+the cross-validation assignment recomputed from the ``stance`` config (``evaluation/folds.py``).
 """
 
 from __future__ import annotations
@@ -153,6 +154,10 @@ def validate(dataset_dir: str | Path) -> ValidationReport:
         _check_text_free(tables["articles"], tables["sentences"], bool(manifest.get("text_free")), errors)
         _check_sentences(tables["articles"], tables["sentences"], errors)
         _check_annotations(tables, errors)
+    if tables.get("stance"):
+        from natostance.evaluation.folds import folds_problems
+
+        errors.extend(folds_problems(root))
     if errors:
         raise ManyErrors(errors, f"{root}: {len(errors)} problem(s)")
     report.rows = {c: len(rows) for c, rows in tables.items() if rows}

@@ -58,7 +58,7 @@ class ScaleReport(BuildReport):
 def finish(work: Path, engine: dict[str, Any] | None = None) -> ScaleReport:
     plan = P.load(work)
     tasks, opts = plan["tasks"], P.options(plan)
-    missing = sorted(set(range(tasks)) - set(P.completed(work, tasks)))
+    missing = P.missing(work, tasks)
     if missing:
         raise NatoStanceError(f"{len(missing)} of {tasks} task(s) not finished (ranks {missing[:10]}...); "
                               "run the same command again to resume")

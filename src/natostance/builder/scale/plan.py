@@ -109,9 +109,14 @@ def completed(work: Path, tasks: int) -> list[int]:
     return [r for r in range(tasks) if (task_dir(work, r) / SUMMARY).is_file()]
 
 
+def missing(work: Path, tasks: int) -> list[int]:
+    """Ranks not finished yet."""
+    return sorted(set(range(tasks)) - set(completed(work, tasks)))
+
+
 def remove(work: Path, keep: str | None = None) -> None:
     """After a finished build: the dataset folder has its own links to the shards. ``keep``: a folder left
-    (the Slurm finish job's own logs, which datatrove writes after the step)."""
+    (the Slurm finish job's own logs and report, which datatrove writes to after the step)."""
     if keep is None:
         shutil.rmtree(work, ignore_errors=True)
         return

@@ -25,8 +25,6 @@ from natostance.parquet_io import SortedSpill
 from natostance.builder.scale import plan as P
 from natostance.builder.scale.inputs import file_records, shard
 
-FINISH_LOGS = "logs-finish"
-
 
 def reason_class(reason: str) -> str:
     """A short, countable class of a drop reason (file names and positions taken out)."""
@@ -136,18 +134,3 @@ class WriteShards(_WorkStep):
         P.write_json(out / P.SUMMARY, summary_doc)
         return
         yield  # a generator: datatrove drains the last step
-
-
-class FinishStep(_WorkStep):
-    """The finish step as a one-task pipeline (a Slurm job that depends on the tasks' job)."""
-
-    name, type = "natostance finish", "🏁 - FINISH"
-
-    def run(self, data=None, rank: int = 0, world_size: int = 1):
-        from natostance.builder.scale.finish import finish
-
-        report = finish(Path(self.work), {"executor": "slurm"})
-        print(report.summary(), flush=True)
-        P.remove(Path(self.work), keep=FINISH_LOGS)
-        return
-        yield
