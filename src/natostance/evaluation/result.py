@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from natostance.errors import ManyErrors
+from natostance.errors import InputError
 from natostance.guard import read_json_file
 
 BY = {
@@ -61,18 +61,11 @@ class ScoreResult:
 
     @classmethod
     def load(cls, path: str | Path) -> ScoreResult:
-        """A stored result, checked against ``schemas/score-result.schema.json`` (every problem named)."""
-        from natostance.evaluation import schemas
-        from natostance.guard import MAX_PER_KIND, shown
-
+        """A stored result: a JSON object, read bounded (``guard.read_json_file``: UTF-8, size, nesting and
+        numbers checked). What it claims is verified against a re-score by ``verify.py``."""
         doc = read_json_file(path, "a score result (JSON)", MAX_RESULT_BYTES)
-        problems = schemas.problems(schemas.RESULT, doc)
-        if not problems:
-            problems = [f"tasks.{task}.headline: expected one of its metrics, found {shown(t['headline'])}"
-                        for task, t in doc["tasks"].items() if t["headline"] not in t["metrics"]]
-        if problems:
-            raise ManyErrors([f"{path}: {p}" for p in problems[:MAX_PER_KIND]],
-                             f"{path}: {len(problems)} problem(s) in a score result")
+        if not isinstance(doc, dict):
+            raise InputError(str(path), f"expected a score result (a JSON object), found {type(doc).__name__}")
         return cls(doc)
 
     def headline(self, task: str) -> dict[str, Any] | None:

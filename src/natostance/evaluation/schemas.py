@@ -20,7 +20,6 @@ SUBMISSION = "urn:natostance:schemas:submission"
 META = "urn:natostance:schemas:submission-meta"
 GOLD_STANCE = "urn:natostance:schemas:gold-stance"
 GOLD_CLAIM = "urn:natostance:schemas:gold-claim"
-RESULT = "urn:natostance:schemas:score-result"
 SHAPE = "urn:natostance:schemas:shape"
 
 
