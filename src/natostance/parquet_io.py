@@ -17,6 +17,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from natostance import records
+from natostance.errors import InputError
+from natostance.guard import shown
 
 BUCKET_BYTES = 32_000_000  # ~6,000 articles of 5 KB per bucket, in memory when the bucket is sorted
 ROW_GROUP_BYTES = 64_000_000  # uncompressed; the Hub viewer wants <= ~100 MB per row group
@@ -130,8 +132,18 @@ def read_table(dataset_dir: Path | str, config: str, split: str | None = None) -
     files = sorted(folder.glob(f"{split or '*'}-*.parquet"))
     if not files:
         raise FileNotFoundError(f"{folder}: no Parquet files for config {config!r}" + (f", split {split!r}" if split else ""))
-    table = pa.concat_tables(pq.read_table(f) for f in files)
-    return table.sort_by([(k, "ascending") for k in records.key(config)])
+    tables = []
+    for f in files:
+        try:
+            tables.append(pq.read_table(f))
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(str(f), f"expected a Parquet file of config {config!r}, found one that cannot be read "
+                                     f"({shown(str(exc), 160)})") from None
+    try:
+        return pa.concat_tables(tables).sort_by([(k, "ascending") for k in records.key(config)])
+    except (pa.ArrowException, KeyError) as exc:
+        raise InputError(str(folder), f"expected Parquet files with the columns of config {config!r}, found "
+                                      f"others ({shown(str(exc), 160)})") from None
 
 
 def read_config(dataset_dir: Path | str, config: str, split: str | None = None) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dataset_copies import strip_annotations, tree
+from dataset_copies import plain_raw, tree
 from natostance.builder import pipeline as build_module
 from natostance.builder.pipeline import BuildOptions, build
 from natostance.errors import InputError, ManyErrors
@@ -21,10 +21,7 @@ DATASET = REPO / "dataset"
 
 @pytest.fixture
 def raw(tmp_path) -> Path:
-    dst = tmp_path / "raw"
-    shutil.copytree(DATASET / "raw", dst)
-    strip_annotations(dst)
-    return dst
+    return plain_raw(tmp_path / "raw")
 
 
 def test_committed_dataset_rebuilds_byte_for_byte(tmp_path):

@@ -17,9 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from natostance.errors import InputError, ManyErrors
+from natostance.errors import InputError
 from natostance.jsonlines import object_lines
 
+SCHEMA = "urn:natostance:schemas:annotation#/$defs/adjudication"
 MAX_REASON_REPEATS = 3  # a reason used for more than this many units is a template, not a judgement
 
 
@@ -55,16 +56,19 @@ def read(path: str | Path, round_name: str, strict: bool = True) -> Entries:
     out = Entries(path, round_name)
     if not path.is_file():
         return out
-    errors: list[str] = []
+    from natostance.evaluation.schemas import problems
+    from natostance.guard import ErrorLog
+
+    errors = ErrorLog()
     for n, entry in object_lines(path, errors):
-        if not isinstance(entry.get("unit"), str):
-            errors.append(f"{path}:{n}: expected an object with a 'unit' (text), found keys {sorted(entry)}")
+        found = problems(SCHEMA, entry)  # $defs/adjudication: an entry's fields, named with expected and found
+        if found:
+            errors.extend(f"{path}: entries that break the schema", [f"{path}:{n}: {p}" for p in found])
             continue
         out.lines.append((n, entry))
     if strict:
-        errors += _check_decided(out)
-    if errors:
-        raise ManyErrors(errors, f"{path}: {len(errors)} problem(s) in the adjudication file")
+        errors.extend(f"{path}: decisions", _check_decided(out))
+    errors.raise_if_any(f"{path}: {{n}} problem(s) in the adjudication file")
     return out
 
 

@@ -8,6 +8,8 @@ a failed build leaves the previous dataset untouched. Bad files are all listed a
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from natostance.publish.card import write_card
 from natostance.publish.croissant import CROISSANT, write_croissant
 from natostance.builder.document import RawArticle, Rejected
 from natostance.errors import InputError, ManyErrors, NatoStanceError
-from natostance.builder.goldconfigs import AnnotationInputs, build_rows
+from natostance.builder.goldconfigs import AnnotationInputs, build_rows, repository_of
 from natostance.builder.leakage import LeakageCheck
 from natostance.publish.manifest import write_manifest, write_splits
 from natostance.parquet_io import SortedSpill, buckets_for
@@ -31,7 +33,7 @@ from natostance.builder.process import Drop, process_article
 from natostance.builder.report import BuildReport
 from natostance.builder.sources import read_bytes
 from natostance.builder.sources.rawfile import MAX_ARTICLE_BYTES, RawFile, file_stat
-from natostance.builder.swap import link_or_copy, staging
+from natostance.builder.swap import staging
 
 OWNED = ("data/articles", "data/sentences", "raw", "README.md", CROISSANT, "manifest.json", "splits.json", "rejects.jsonl")
 ANNOTATION_OWNED = (*(f"data/{c}" for c in records.ANNOTATION_CONFIGS), "shape.json", "folds.json")
@@ -45,6 +47,7 @@ class BuildOptions:
     progress: bool = False
     annotations: bool = True  # build stance/claims/annotations from the campaign files sources.yaml names
     annotations_base: str | None = None  # folder those paths are relative to (default: the raw folder)
+    annotations_anywhere: bool = False  # allow campaign folders outside the repository holding that folder
     text_free: bool = False  # blank article/sentence texts and leave raw files out (see rehydrate.py)
     dataset_date: str | None = _version.DATASET_DATE  # release date: Croissant datePublished, manifest
     split: dict[str, Any] | None = None  # split_rule keys given on the command line; they override sources.yaml
@@ -81,7 +84,7 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
     sources.rule = split_rule(sources, opts, ((RawFile(p, raw_dir, _name(p, raw_dir), opts.max_article_bytes).records(),
                                                _name(p, raw_dir)) for p in files))
     with staging(out_dir, OWNED + ANNOTATION_OWNED) as tmp, \
-            tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.work-", dir=out_dir.parent) as work:
+            tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.work-{os.getpid()}-", dir=out_dir.parent) as work:
         report = _build_into(raw_dir, tmp, Path(work), files, sources, opts)
     report.out_dir = str(out_dir)
     return report
@@ -148,7 +151,8 @@ def build_record(rec: RawArticle | Rejected, name: str, sources: sourcesfile.Sou
 def annotation_inputs(raw_dir: Path, sources: sourcesfile.Sources, opts: BuildOptions,
                       report: BuildReport) -> AnnotationInputs | None:
     base = Path(opts.annotations_base) if opts.annotations_base else raw_dir
-    ann = AnnotationInputs.resolve(base, sources.annotations) if opts.annotations else None
+    root = None if opts.annotations_anywhere else repository_of(base)
+    ann = AnnotationInputs.resolve(base, sources.annotations, root) if opts.annotations else None
     if sources.annotations and ann is None:
         if opts.annotations:
             raise InputError(sourcesfile.SOURCES_FILE, f"annotations named here not found at {sources.annotations.get('gold')} "
@@ -282,8 +286,9 @@ def validate_rows(article: dict, sentences: list[dict]) -> None:
 
 def _copy_raw(raw_dir: Path, dest: Path, hashes: dict[str, str], sources: sourcesfile.Sources,
               all_hashes: dict[str, str]) -> None:
-    """Raw files into the output byte for byte: a hard link where the file system allows, else a copy.
-    The sources file always lists every raw file's hash (``all_hashes``), also when no raw file is copied."""
+    """Raw files into the output byte for byte, as copies (a hard link would let an edit of the input change
+    the released file). The sources file always lists every raw file's hash (``all_hashes``), also when no
+    raw file is copied."""
     dest.mkdir(parents=True, exist_ok=True)
     made: set[Path] = {dest}
     for name in sorted(hashes):
@@ -291,5 +296,5 @@ def _copy_raw(raw_dir: Path, dest: Path, hashes: dict[str, str], sources: source
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        link_or_copy(raw_dir / name, target)
+        shutil.copyfile(raw_dir / name, target)
     (dest / sourcesfile.SOURCES_FILE).write_text(sourcesfile.render(sources, all_hashes), encoding="utf-8")

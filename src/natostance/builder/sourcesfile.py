@@ -12,15 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from natostance import labels, yamlfile
 from natostance.builder.splits import SplitRule, parse as parse_split_rule, parse_date
-from natostance.errors import InputError
 
 __all__ = ["SOURCES_FILE", "CURATED_FIELDS", "Sources", "SplitRule", "load", "check_hashes", "render", "sha256_file"]
 
 SOURCES_FILE = "sources.yaml"
-CURATED_FIELDS = ("outlet_country", "language", "split_date_estimate", "split_date_basis")
+SCHEMA = "urn:natostance:schemas:sources"  # schemas/sources.schema.json
+CURATED_FIELDS = tuple(labels.load_schema("sources.schema.json")["$defs"]["curated"]["properties"])
 
 
 @dataclass(slots=True)
@@ -37,28 +36,24 @@ class Sources:
 
 
 def load(raw_dir: Path) -> Sources:
+    """The raw folder's sources file, checked against ``schemas/sources.schema.json`` (errors name the line)."""
     path = raw_dir / SOURCES_FILE
     if not path.is_file():
         return Sources(text=None)
     where = f"{path.name}"
-    text = path.read_text(encoding="utf-8")
-    try:
-        doc = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(where, f"not valid YAML: {exc}") from None
-    files = doc.get("files") or {}
-    for name, entry in files.items():
-        bad = set((entry or {}).get("curated") or {}) - set(CURATED_FIELDS)
-        if bad:
-            raise InputError(f"{where}: files.{name}", f"unknown curated field(s) {sorted(bad)}; known: {list(CURATED_FIELDS)}")
-        if entry and "split_date_estimate" in (entry.get("curated") or {}):
-            entry["curated"]["split_date_estimate"] = parse_date(entry["curated"]["split_date_estimate"],
-                                                                 f"{where}: files.{name}", "split_date_estimate")
+    doc, text = yamlfile.load(path, SCHEMA, where)
+    doc = doc or {}
+    files = {k: v or {} for k, v in (doc.get("files") or {}).items()}
+    defaults = dict(doc.get("defaults") or {})
+    for name, entry in [("defaults", defaults), *((f"files.{k}", e.get("curated") or {}) for k, e in files.items())]:
+        if "split_date_estimate" in entry:  # an ISO date string (the schema checked its form)
+            entry["split_date_estimate"] = parse_date(entry["split_date_estimate"], f"{where}: {name}",
+                                                      "split_date_estimate")
     return Sources(
         text=text,
         rule=parse_split_rule(doc.get("split_rule"), where),
-        defaults=doc.get("defaults") or {},
-        files={k: v or {} for k, v in files.items()},
+        defaults=defaults,
+        files=files,
         annotations=doc.get("annotations"),
     )
 

@@ -25,6 +25,8 @@ def register(cli: click.Group) -> None:
     @click.option("--text-free", is_flag=True, help="Leave article/sentence texts and raw files out (see rehydrate).")
     @click.option("--no-annotations", is_flag=True,
                   help="Build the text configs only, even if sources.yaml names annotation files.")
+    @click.option("--annotations-anywhere", is_flag=True,
+                  help="Accept campaign folders (sources.yaml 'annotations') outside the repository of RAW_DIR.")
     @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
     @click.option("--validation-from", metavar="DATE", help="Temporal split: articles dated from DATE on are "
                   "validation (overrides split_rule in sources.yaml).")
@@ -49,8 +51,8 @@ def register(cli: click.Group) -> None:
     @click.option("--slurm-max-array", type=int, default=1001, show_default=True,
                   help="Largest job array the cluster takes (MaxArraySize); more tasks go in further arrays.")
     def build_cmd(raw_dir, out_dir, dataset_version, allow_changed, keep_going, progress, text_free, no_annotations,
-                  as_json, validation_from, test_from, split_quantiles, undated, max_article_bytes, engine, executor, tasks, workers,
-                  slurm_partition, slurm_time, slurm_max_array):
+                  annotations_anywhere, as_json, validation_from, test_from, split_quantiles, undated,
+                  max_article_bytes, engine, executor, tasks, workers, slurm_partition, slurm_time, slurm_max_array):
         """Build the dataset from a folder of raw articles (any of the supported formats).
 
         Example: natostance build dataset/raw --out dataset
@@ -67,7 +69,7 @@ def register(cli: click.Group) -> None:
         split = _split_options(validation_from, test_from, split_quantiles, undated)
         opts = BuildOptions(dataset_version=dataset_version, allow_changed=allow_changed, keep_going=keep_going,
                             progress=progress, annotations=not no_annotations, text_free=text_free, split=split,
-                            max_article_bytes=max_article_bytes)
+                            max_article_bytes=max_article_bytes, annotations_anywhere=annotations_anywhere)
         if engine == "datatrove":
             from natostance.builder import scale
 

@@ -53,6 +53,7 @@ def register(cli: click.Group) -> None:
         Example: natostance check runs/tfidf.jsonl --shape dataset/shape.json
         """
         from natostance.evaluation.check import check_submission
+        from natostance.guard import escape
 
         if not shape and not gold:
             raise click.UsageError("give --shape SHAPE.json or --gold DIR")
@@ -69,7 +70,7 @@ def register(cli: click.Group) -> None:
         click.echo(
             json.dumps(summary)
             if as_json
-            else f"ok: {submission} ({p.system}, protocol {p.protocol}): tasks {', '.join(p.tasks)}; "
+            else f"ok: {escape(submission)} ({escape(p.system)}, protocol {p.protocol}): tasks {', '.join(p.tasks)}; "
             f"{p.set_aside} row(s) of other splits set aside"
         )
 

@@ -6,8 +6,8 @@ Four tasks, each scored on its own; everything joins on ids, never on row positi
 * ``article_stance``: one row per gold (article_id, target): ``label``.
 * ``claim_detection``: one row per sentence of every gold article: ``checkworthy`` (bool), ``score`` (number, for
   ranking; higher = more check-worthy).
-* ``claim_spans``: any number of rows (article_id, start, end, speaker); character offsets into the article text,
-  end exclusive. A submission may attempt any subset of tasks; an attempted task must be complete.
+* ``claim_spans``: any number of rows up to 10 per sentence of the article (article_id, start, end, speaker);
+  character offsets into the article text, end exclusive. A submission may attempt any subset of tasks; an attempted task must be complete.
 
 Files (schemas in ``schemas/``):
 

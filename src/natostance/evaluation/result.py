@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from natostance.errors import InputError
+from natostance.guard import read_json_file
 
 BY = {
     "per_target": "target",
@@ -27,6 +28,7 @@ BY = {
     "per_fold": "fold",
 }
 TABLES = ("metrics", "per_class", *BY, "breakdown", "confusion")
+MAX_RESULT_BYTES = 256 << 20
 
 
 class ScoreResult:
@@ -59,10 +61,9 @@ class ScoreResult:
 
     @classmethod
     def load(cls, path: str | Path) -> ScoreResult:
-        try:
-            doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(str(path), f"expected a score result (JSON), found an unreadable file ({exc})") from exc
+        """A stored result: a JSON object, read bounded (``guard.read_json_file``: UTF-8, size, nesting and
+        numbers checked). What it claims is verified against a re-score by ``verify.py``."""
+        doc = read_json_file(path, "a score result (JSON)", MAX_RESULT_BYTES)
         if not isinstance(doc, dict):
             raise InputError(str(path), f"expected a score result (a JSON object), found {type(doc).__name__}")
         return cls(doc)

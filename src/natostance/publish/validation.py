@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from natostance import records
 from natostance.errors import InputError, ManyErrors
+from natostance.guard import confined
 from natostance.publish.manifest import MANIFEST, load_manifest
 from natostance.parquet_io import rows_of
 
@@ -41,7 +42,11 @@ class ValidationReport:
 def _check_files(root: Path, manifest: dict[str, Any], errors: list[str]) -> int:
     listed = manifest.get("files", {})
     for rel, entry in sorted(listed.items()):
-        path = root / rel
+        try:
+            path = confined(root, rel, f"{root / MANIFEST}: files")
+        except InputError as exc:
+            errors.append(str(exc))
+            continue
         if not path.is_file():
             errors.append(f"{rel}: listed in {MANIFEST} but missing")
         elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
