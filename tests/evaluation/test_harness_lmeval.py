@@ -23,7 +23,6 @@ from natostance.evaluation.gold import load_gold
 from natostance.evaluation.harness.convert import parse_answer
 from natostance.evaluation.score import score
 from natostance.evaluation.shape import shape_from_gold
-from natostance.evaluation.submission import Submission
 
 pytest.importorskip("lm_eval")
 pytestmark = pytest.mark.slow
@@ -186,16 +185,17 @@ def test_conversion_passes_check_and_carries_its_meta(zero_shot, repo):
     assert set(p["num_fewshot"].values()) == {0} and p["invalid_answers"] == {}
 
 
-def test_scores_equal_the_scorer_on_the_samples_own_predictions(zero_shot, repo, gold):
+def test_scores_equal_the_scorer_on_the_samples_own_predictions(zero_shot, repo, gold, tmp_path):
     tmp, env = zero_shot
     cli = json.loads(
         natostance("score", repo / "dataset", tmp / "runs" / "dummy.jsonl", "--json", env=env, cwd=tmp).stdout
     )
     meta = json.loads((tmp / "runs" / "dummy.meta.json").read_text())
     rows = independent_rows(tmp / "out")
-    direct = score(
-        gold, Submission("direct", tuple((f"direct:{i}", r) for i, r in enumerate(rows, 1)), meta, "direct.meta.json")
-    ).to_dict()
+    direct_path = tmp_path / "direct.jsonl"
+    direct_path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (tmp_path / "direct.meta.json").write_text(json.dumps(meta))
+    direct = score(gold, direct_path).to_dict()
     assert cli["tasks"].keys() == direct["tasks"].keys() == {"sentence_stance", "article_stance", "claim_detection"}
     for task in cli["tasks"]:
         assert cli["tasks"][task]["metrics"] == direct["tasks"][task]["metrics"], task

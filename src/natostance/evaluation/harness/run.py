@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from natostance.errors import InputError, ManyErrors
+from natostance.errors import InputError
+from natostance.guard import ErrorLog
 from natostance.jsonlines import object_lines
+
+MAX_SAMPLE_LINE = 64 << 20  # one logged sample holds its prompt once per choice: a many-shot article prompt is MBs
 
 
 @dataclass(frozen=True)
@@ -63,10 +66,9 @@ def find_results(path: str | Path) -> Path:
 
 
 def _samples(path: Path) -> tuple[tuple[str, dict], ...]:
-    errors: list[str] = []
-    rows = tuple((f"{path}:{n}", row) for n, row in object_lines(path, errors))
-    if errors:
-        raise ManyErrors(errors, f"{len(errors)} unreadable line(s) in harness samples {path}")
+    log = ErrorLog()
+    rows = tuple((f"{path}:{n}", row) for n, row in object_lines(path, log, MAX_SAMPLE_LINE))
+    log.raise_if_any(f"{{n}} unreadable line(s) in harness samples {path}")
     return rows
 
 
