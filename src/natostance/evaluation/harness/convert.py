@@ -21,6 +21,7 @@ model), the prompt version and fingerprint, and the harness's own settings. Secr
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from natostance._version import __version__
 from natostance.errors import InputError, ManyErrors
 from natostance.evaluation.harness import prompts
 from natostance.evaluation.harness.docs import CV_SPLIT
-from natostance.evaluation.harness.run import HarnessRun, HarnessTask
+from natostance.evaluation.harness.run import HarnessRun, HarnessTask, obj
 from natostance.labels import labels
 
 _SECRET = re.compile(r"(^|_)(api_?key|key|token|secret|password)$", re.I)
@@ -53,7 +54,7 @@ def _scored(where: str, sample: dict[str, Any], task: str, per_char: bool) -> tu
         raise InputError(where, "expected 'arguments' and 'filtered_resps' with one entry per choice, found otherwise")
     chosen, values = [], []
     for i, resp in enumerate(resps):
-        text = str((args.get(f"gen_args_{i}") or {}).get("arg_1", "")).strip()
+        text = str(obj(args.get(f"gen_args_{i}")).get("arg_1", "")).strip()
         if text not in table:
             raise InputError(
                 where,
@@ -62,14 +63,24 @@ def _scored(where: str, sample: dict[str, Any], task: str, per_char: bool) -> tu
             )
         try:
             ll = float(resp[0])
-        except (TypeError, ValueError, IndexError):
-            raise InputError(where, f"expected a log-likelihood for choice {text!r}, found {resp!r}") from None
+        except (TypeError, ValueError, IndexError, KeyError):
+            ll = math.nan
+        if not math.isfinite(ll):
+            raise InputError(where, f"expected a finite log-likelihood for choice {text!r}, found {str(resp)[:80]}")
         chosen.append(table[text])
         values.append(ll / len(text) if per_char else ll)
     best = values.index(max(values))
     by_text = dict(zip((c.text for c in chosen), values))
     score = by_text.get("yes", 0.0) - by_text.get("no", 0.0)
     return chosen[best], score
+
+
+def _generated(where: str, sample: dict[str, Any]) -> str:
+    """The first generation of a sample (``resps``: one list of generations per request)."""
+    resps = sample.get("resps")
+    if not (isinstance(resps, list) and resps and isinstance(resps[0], list) and resps[0]):
+        raise InputError(where, f"expected 'resps' holding the generated text, found {str(resps)[:80]}")
+    return str(resps[0][0])
 
 
 def _row(task: str, doc: dict[str, Any], choice: prompts.Choice | None, score: float) -> dict[str, Any]:
@@ -98,15 +109,17 @@ def task_rows(
     out, invalid, versions, prompt_versions = [], 0, set(), set()
     for where, sample in t.samples:
         doc = sample.get("doc")
-        if not isinstance(doc, dict) or doc.get("task") != t.task or not doc.get("unit_id"):
-            errors.append(f"{where}: expected a document of task {t.task} with a unit_id, found {str(doc)[:80]!r}")
+        ids = ("unit_id",) if t.task == "claim_detection" else ("unit_id", "target")
+        if not isinstance(doc, dict) or doc.get("task") != t.task or not all(isinstance(doc.get(k), str) for k in ids):
+            errors.append(
+                f"{where}: expected a document of task {t.task} with {' and '.join(ids)}, found {str(doc)[:80]!r}"
+            )
             continue
         versions.add(doc.get("dataset_version"))
         prompt_versions.add(doc.get("prompt_version"))
         try:
             if t.generative:
-                resps = sample.get("resps") or [[""]]
-                choice = parse_answer(resps[0][0] if resps[0] else "", t.task)
+                choice = parse_answer(_generated(where, sample), t.task)
                 invalid += choice is None
                 score = 1.0 if choice and choice.checkworthy else 0.0
             else:
@@ -132,8 +145,15 @@ def _model_args(raw: Any) -> dict[str, Any]:
     return {k: ("***" if _SECRET.search(k) else v) for k, v in args.items()}
 
 
+def _count(value: Any) -> int:
+    try:
+        return max(int(value or 0), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def system_name(results: dict[str, Any], shots: list[int], per_char: bool) -> str:
-    cfg = results.get("config") or {}
+    cfg = obj(results.get("config"))
     args = _model_args(cfg.get("model_args"))
     name = str(args.get("pretrained") or args.get("model") or cfg.get("model") or "model")
     if Path(name).is_absolute():  # a local checkpoint: its folder name, not the machine's path
@@ -184,8 +204,8 @@ def _meta(
     system: str | None,
     authors,
 ) -> dict[str, Any]:
-    cfg = run.results.get("config") or {}
-    shots = {t.name: int((run.results.get("n-shot") or {}).get(t.name) or 0) for t in run.tasks}
+    cfg = obj(run.results.get("config"))
+    shots = {t.name: _count(obj(run.results.get("n-shot")).get(t.name)) for t in run.tasks}
     first = run.tasks[0].metadata
     return {
         "system": system or system_name(run.results, list(shots.values()), per_char),

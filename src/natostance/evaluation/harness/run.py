@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from natostance.errors import InputError
+from natostance.evaluation.harness.prompts import TASKS
 from natostance.guard import ErrorLog
 from natostance.jsonlines import object_lines
 
@@ -32,7 +33,7 @@ class HarnessTask:
 
     @property
     def metadata(self) -> dict[str, Any]:
-        return self.config.get("metadata") or {}
+        return obj(self.config.get("metadata"))
 
     @property
     def generative(self) -> bool:
@@ -44,6 +45,11 @@ class HarnessRun:
     results_path: Path
     results: dict[str, Any]
     tasks: tuple[HarnessTask, ...]
+
+
+def obj(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (a field the harness did not write as expected)."""
+    return value if isinstance(value, dict) else {}
 
 
 def find_results(path: str | Path) -> Path:
@@ -79,12 +85,17 @@ def read_run(path: str | Path, only: tuple[str, ...] = ()) -> HarnessRun:
     except (OSError, json.JSONDecodeError) as exc:
         raise InputError(str(results_path), f"expected the harness's results JSON, found an unreadable file ({exc})")
     date = results_path.stem.rsplit("_", 1)[1]  # results_<date>.json, or <name>_<date>.json for --output_path x.json
-    configs = results.get("configs") if isinstance(results, dict) else None
+    configs = obj(results).get("configs")
     if not isinstance(configs, dict):
         raise InputError(str(results_path), "expected a 'configs' object (one per task), found none")
-    ours = {
-        n: c for n, c in configs.items() if isinstance(c, dict) and (c.get("metadata") or {}).get("natostance_task")
-    }
+    ours = {n: c for n, c in configs.items() if obj(obj(c).get("metadata")).get("natostance_task")}
+    for name, c in ours.items():
+        if c["metadata"]["natostance_task"] not in TASKS:
+            raise InputError(
+                str(results_path),
+                f"{name}: metadata.natostance_task: expected one of {', '.join(TASKS)}, "
+                f"found {str(c['metadata']['natostance_task'])[:80]!r}",
+            )
     unknown = [n for n in only if n not in ours]
     if unknown:
         raise InputError(
@@ -93,12 +104,16 @@ def read_run(path: str | Path, only: tuple[str, ...] = ()) -> HarnessRun:
         )
     tasks = []
     for name in sorted(only or ours):
-        n_samples = (results.get("n-samples") or {}).get(name) or {}
-        if n_samples.get("effective") != n_samples.get("original"):
+        n_samples = obj(obj(results.get("n-samples")).get(name))
+        original, effective = n_samples.get("original"), n_samples.get("effective")
+        if not (isinstance(original, int) and isinstance(effective, int)):
+            raise InputError(
+                str(results_path), f"{name}: expected n-samples (original, effective), found {str(n_samples)[:80]}"
+            )
+        if effective != original:
             raise InputError(
                 str(results_path),
-                f"{name}: expected every unit (a run without --limit), found {n_samples.get('effective')} "
-                f"of {n_samples.get('original')} units",
+                f"{name}: expected every unit (a run without --limit), found {effective} of {original} units",
             )
         samples_path = results_path.with_name(f"samples_{name}_{date}.jsonl")
         if not samples_path.is_file():
