@@ -120,7 +120,10 @@ def synthetic(n_articles: int, seed: int = 0, sentences: int = 4, accuracy: floa
                 "label": g if rng.random() < accuracy else str(rng.choice(stance)),
             }
         )
-    meta = {"system": f"synthetic {seed}", "authors": [], "dataset_version": "0.1.0", "trained_on": [], "tuned_on": []}
+    from natostance.evaluation.gold import gold_from_records
+
+    version = gold_from_records(recs).dataset_version  # the version of the gold these records are scored as
+    meta = {"system": f"synthetic {seed}", "authors": [], "dataset_version": version, "trained_on": [], "tuned_on": []}
     return recs, rows, meta
 
 

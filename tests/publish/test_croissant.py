@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from natostance import labels, records
+from natostance._version import DATASET_DATE, DATASET_VERSION
 from natostance.publish.answers import answers
 from natostance.publish.croissant import document
 from natostance.parquet_io import read_config
@@ -69,13 +70,14 @@ def test_record_sets_follow_the_schemas_and_labels():
 def test_rai_fields_and_version_come_from_their_one_source():
     doc = croissant()
     manifest = json.loads((DATASET / "manifest.json").read_text())
-    assert doc["version"] == manifest["dataset_version"]
+    assert doc["version"] == manifest["dataset_version"] == DATASET_VERSION
+    assert doc.get("datePublished") == manifest.get("dataset_date") == DATASET_DATE  # absent until released
     for key, value in answers()["rai"].items():
         assert doc[f"rai:{key}"] == value
     dates = sorted(a["split_date"] for a in read_config(DATASET, "articles"))
     assert doc["rai:dataCollectionTimeFrame"] == [f"{dates[0]}T00:00:00", f"{dates[-1]}T00:00:00"]
     configs = [c for c in records.CONFIGS if c in manifest["rows"]]
-    assert doc == document(manifest["dataset_version"], configs, (dates[0], dates[-1]))
+    assert doc == document(DATASET_VERSION, configs, (dates[0], dates[-1]), date_published=DATASET_DATE)
     assert "croissant.json" in manifest["files"]
 
 

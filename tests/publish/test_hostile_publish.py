@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from dataset_copies import tree
+from release_state import CURRENT, NEXT
 from natostance.builder.pipeline import BuildOptions, build
 from natostance.errors import NatoStanceError
 from natostance.publish import release as release_module
@@ -86,25 +87,26 @@ def test_a_revision_that_looks_like_an_option_never_reaches_git(temp_repo, tmp_p
 
 
 def test_the_version_rule_applies_to_the_rebuilt_dataset(temp_repo):
-    git(temp_repo, "tag", "v0.1.0")
+    git(temp_repo, "tag", f"v{CURRENT}")
     raw = temp_repo / "dataset" / "raw"  # an article added to the raw folder but the dataset not rebuilt
     (raw / "005_added.txt").write_bytes((raw / "000_684b66d563c1cb65.txt").read_bytes().replace(b"NATO", b"Nato", 3))
     git(temp_repo, "add", "-A")
     git(temp_repo, "commit", "-q", "-m", "one more raw file")
     head = git(temp_repo, "rev-parse", "HEAD")
-    proc = cli("release", "0.1.1", "--repo", temp_repo, "--date", "2026-11-24")
+    patch = NEXT["patch"]
+    proc = cli("release", patch, "--repo", temp_repo, "--date", "2026-11-24")
     assert proc.returncode == 1
-    assert proc.stderr.startswith("error: 0.1.1 is a patch release, but since v0.1.0 the dataset needs a minor one "
-                                  "(articles: 1 added")
+    assert proc.stderr.startswith(f"error: {patch} is a patch release, but since v{CURRENT} the dataset needs a minor "
+                                  "one (articles: 1 added")
     assert git(temp_repo, "status", "--porcelain") == "" and git(temp_repo, "rev-parse", "HEAD") == head
-    assert git(temp_repo, "tag", "--list", "v0.1.1") == "" and [p.name for p in temp_repo.iterdir()
+    assert git(temp_repo, "tag", "--list", f"v{patch}") == "" and [p.name for p in temp_repo.iterdir()
                                                                   if p.name.startswith(".dataset")] == []
 
 
 @pytest.mark.parametrize("day", ['yesterday"', "2026-02-30", "2026-1-5", "20260105", "2026-01-05\nx"])
 def test_a_release_date_must_be_a_date(temp_repo, day):
     before = tree(temp_repo / "src")
-    proc = cli("release", "0.2.0", "--repo", temp_repo, "--no-tag", "--date", day)
+    proc = cli("release", NEXT["minor"], "--repo", temp_repo, "--no-tag", "--date", day)
     assert proc.returncode == 1 and len(proc.stderr.splitlines()) == 1
     assert proc.stderr.startswith("error: --date: expected a date YYYY-MM-DD, found ")
     assert tree(temp_repo / "src") == before
@@ -116,12 +118,12 @@ def test_a_release_that_fails_after_writing_leaves_the_tree_as_it_was(temp_repo)
     hook.chmod(0o755)
     head, before = git(temp_repo, "rev-parse", "HEAD"), tree(temp_repo / "dataset")
     with pytest.raises(ReleaseError, match="refused by hook"):
-        release(temp_repo, "0.2.0", day="2026-11-24")
+        release(temp_repo, NEXT["minor"], day="2026-11-24")
     assert git(temp_repo, "status", "--porcelain") == "" and git(temp_repo, "rev-parse", "HEAD") == head
     assert git(temp_repo, "tag", "--list") == "" and tree(temp_repo / "dataset") == before
     hook.unlink()
-    result = release(temp_repo, "0.2.0", day="2026-11-24")  # the retry is not refused by a half-done first try
-    assert result["tag"] == "v0.2.0" and git(temp_repo, "status", "--porcelain") == ""
+    result = release(temp_repo, NEXT["minor"], day="2026-11-24")  # the retry is not refused by a half-done first try
+    assert result["tag"] == f"v{NEXT['minor']}" and git(temp_repo, "status", "--porcelain") == ""
 
 
 def test_a_no_tag_release_that_fails_puts_its_files_back(temp_repo, monkeypatch):
@@ -136,5 +138,5 @@ def test_a_no_tag_release_that_fails_puts_its_files_back(temp_repo, monkeypatch)
 
     monkeypatch.setattr(release_module, "replace_dir", fail)
     with pytest.raises(NatoStanceError, match="simulated"):
-        release(temp_repo, "0.2.0", tag=False, day="2026-11-24")
+        release(temp_repo, NEXT["minor"], tag=False, day="2026-11-24")
     assert {p: p.read_bytes() for p in texts} == texts and tree(temp_repo / "dataset") == before

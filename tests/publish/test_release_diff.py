@@ -14,11 +14,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from dataset_copies import plain_dataset
+from release_state import CURRENT, NEXT, unreleased_items
 from natostance.publish import datasheet
 from natostance.builder.pipeline import BuildOptions, build
 from natostance.publish.diff import diff
 from natostance.parquet_io import read_config
-from natostance.publish.release import ReleaseError, release
+from natostance.publish.release import ReleaseError, next_versions, release
 from natostance.publish.validation import validate
 
 
@@ -46,66 +47,80 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_release_bumps_rebuilds_and_documents(temp_repo):
+    new = NEXT["minor"]
     second_version(temp_repo / "dataset")
-    result = release(temp_repo, "0.2.0", tag=False, day="2026-11-24")
-    assert result == {"from": "0.1.0", "to": "0.2.0", "kind": "minor", "date": "2026-11-24", "tag": ""}
+    items = unreleased_items((temp_repo / "CHANGELOG.md").read_text())
+    result = release(temp_repo, new, tag=False, day="2026-11-24")
+    assert result == {"from": CURRENT, "to": new, "kind": "minor", "date": "2026-11-24", "tag": ""}
     version_file = (temp_repo / "src/natostance/_version.py").read_text()
-    assert 'DATASET_VERSION = "0.2.0"\nDATASET_DATE = "2026-11-24"\n' in version_file
+    assert f'DATASET_VERSION = "{new}"\nDATASET_DATE = "2026-11-24"\n' in version_file
     ds = temp_repo / "dataset"
     validate(ds)
     manifest = json.loads((ds / "manifest.json").read_text())
-    assert manifest["dataset_version"] == "0.2.0" and manifest["rows"]["articles"] == {"train": 2, "validation": 2, "test": 2}
+    assert manifest["dataset_version"] == new and manifest["rows"]["articles"] == {"train": 2, "validation": 2, "test": 2}
     assert manifest["dataset_date"] == "2026-11-24"
     doc = json.loads((ds / "croissant.json").read_text())
-    assert (doc["version"], doc["datePublished"]) == ("0.2.0", "2026-11-24")
+    assert (doc["version"], doc["datePublished"]) == (new, "2026-11-24")
     mlcroissant = Path(sys.executable).with_name("mlcroissant")
     proc = subprocess.run([str(mlcroissant), "validate", "--jsonld", str(ds / "croissant.json")], capture_output=True, text=True)
     assert proc.returncode == 0 and "warning" not in proc.stderr.lower(), proc.stderr[-2000:]
-    assert "version: 0.2.0" in (ds / "README.md").read_text()
+    assert f"version: {new}" in (ds / "README.md").read_text()
     meta = pq.read_schema(ds / "data/sentences/train-00000-of-00001.parquet").metadata
-    assert meta[b"dataset_version"] == b"0.2.0"
+    assert meta[b"dataset_version"] == new.encode()
     changelog = (temp_repo / "CHANGELOG.md").read_text()
-    unreleased, rest = changelog.split("## Unreleased\n", 1)[1].split("## [0.2.0] — 2026-11-24\n", 1)
-    assert unreleased.strip() == "" and "### Dataset\n" in rest
+    unreleased, rest = changelog.split("## Unreleased\n", 1)[1].split(f"## [{new}] — 2026-11-24\n", 1)
+    assert items and unreleased.strip() == "" and rest.split("\n## ", 1)[0].strip() == items  # moved, all of them
     assert datasheet.stale(temp_repo / "DATASHEET.md", ds) == []
-    assert "Dataset version 0.2.0" in (temp_repo / "DATASHEET.md").read_text()
+    assert f"Dataset version {new}" in (temp_repo / "DATASHEET.md").read_text()
     with pytest.raises(ReleaseError, match="nothing under '## Unreleased'"):
-        release(temp_repo, "0.2.1", tag=False)
+        release(temp_repo, next_versions(new)["patch"], tag=False)
 
 
-@pytest.mark.parametrize("version", ["0.1.0", "0.0.9", "0.3.0", "0.2.1", "2.0.0", "1.0", "v0.2.0"])
-def test_release_refuses_a_version_that_does_not_move_forward(temp_repo, version):
+def _not_forward() -> list[tuple[str, str]]:
+    """Versions that are not the next major, minor or patch of the current one, each with the refusal expected
+    (from 0.1.0: 0.1.0, 0.0.9, 0.3.0, 0.2.1, 2.0.0, 1.0, v0.2.0)."""
+    major, minor, patch = (int(x) for x in CURRENT.split("."))
+    earlier = f"{major}.{minor}.{patch - 1}" if patch else f"{major}.{minor - 1}.9" if minor else f"{major - 1}.9.9"
+    forward, semver = f"does not move forward by semver from {CURRENT}", "not a semantic version"
+    return [(CURRENT, forward), (earlier, forward), (f"{major}.{minor + 2}.0", forward),
+            (f"{major}.{minor + 1}.1", forward), (f"{major + 2}.0.0", forward),
+            (f"{major + 1}.0", semver), (f"v{NEXT['minor']}", semver)]
+
+
+@pytest.mark.parametrize("version, refusal", _not_forward(), ids=[v for v, _ in _not_forward()])
+def test_release_refuses_a_version_that_does_not_move_forward(temp_repo, version, refusal):
     before = (temp_repo / "src/natostance/_version.py").read_text()
     proc = cli("release", version, "--repo", str(temp_repo), "--no-tag")
     assert proc.returncode == 1 and proc.stderr.startswith("error: ")
-    assert "does not move forward by semver from 0.1.0" in proc.stderr or "not a semantic version" in proc.stderr
+    assert refusal in proc.stderr, proc.stderr
     assert (temp_repo / "src/natostance/_version.py").read_text() == before
 
 
 def test_release_commits_and_tags_then_diff_between_git_revisions(temp_repo):
-    git(temp_repo, "tag", "v0.1.0")
+    minor, major = NEXT["minor"], NEXT["major"]
+    git(temp_repo, "tag", f"v{CURRENT}")
     second_version(temp_repo / "dataset")
     changelog = temp_repo / "CHANGELOG.md"
     changelog.write_text(changelog.read_text().replace("## Unreleased\n", "## Unreleased\n\n- Test: second version.\n", 1))
-    proc = cli("release", "1.0.0", "--repo", str(temp_repo))
+    proc = cli("release", major, "--repo", str(temp_repo))
     assert proc.returncode == 1 and "uncommitted changes" in proc.stderr
     git(temp_repo, "add", "-A")
     git(temp_repo, "commit", "-q", "-m", "second version")
-    proc = cli("release", "0.2.0", "--repo", str(temp_repo), "--date", "2026-11-24")
+    proc = cli("release", minor, "--repo", str(temp_repo), "--date", "2026-11-24")
     assert proc.returncode == 1
-    assert proc.stderr.startswith("error: 0.2.0 is a minor release, but since v0.1.0 the dataset needs a major one "
-                                  "(articles: 1 row(s) changed split (first ")
-    assert proc.stderr.rstrip().endswith("release 1.0.0")
-    proc = cli("release", "1.0.0", "--repo", str(temp_repo), "--date", "2026-11-24")
+    assert proc.stderr.startswith(f"error: {minor} is a minor release, but since v{CURRENT} the dataset needs a major "
+                                  "one (articles: 1 row(s) changed split (first ")
+    assert proc.stderr.rstrip().endswith(f"release {major}")
+    proc = cli("release", major, "--repo", str(temp_repo), "--date", "2026-11-24")
     assert proc.returncode == 0, proc.stderr
-    assert "released dataset 1.0.0 (major step from 0.1.0, 2026-11-24); tagged v1.0.0" in proc.stdout
+    assert f"released dataset {major} (major step from {CURRENT}, 2026-11-24); tagged v{major}" in proc.stdout
     assert git(temp_repo, "status", "--porcelain") == ""
-    assert git(temp_repo, "rev-parse", "v1.0.0^{commit}") == git(temp_repo, "rev-parse", "HEAD")
+    assert git(temp_repo, "rev-parse", f"v{major}^{{commit}}") == git(temp_repo, "rev-parse", "HEAD")
 
-    proc = cli("diff", "v0.1.0", "v1.0.0", "--repo", str(temp_repo), "--json")
+    proc = cli("diff", f"v{CURRENT}", f"v{major}", "--repo", str(temp_repo), "--json")
     assert proc.returncode == 0, proc.stderr
     d = json.loads(proc.stdout)
-    assert (d["old_version"], d["new_version"]) == ("0.1.0", "1.0.0")
+    assert (d["old_version"], d["new_version"]) == (CURRENT, major)
     arts = d["configs"]["articles"]
     old_ids = {a["source_file"]: a["article_id"] for a in read_config(DATASET, "articles")}
     new_ids = {a["source_file"]: a["article_id"] for a in read_config(temp_repo / "dataset", "articles")}
@@ -118,8 +133,8 @@ def test_release_commits_and_tags_then_diff_between_git_revisions(temp_repo):
     assert len(sents["removed"]) == 18 and all(s.startswith(old_ids[EDITED]) for s in sents["removed"])
     assert len(sents["labels_changed"]) == 79 and all(c == ["split"] for c in sents["changed"].values())
     assert d["annotated_units"] == []
-    proc = cli("release", "1.0.0", "--repo", str(temp_repo), "--no-tag")
-    assert proc.returncode == 1 and "does not move forward by semver from 1.0.0" in proc.stderr
+    proc = cli("release", major, "--repo", str(temp_repo), "--no-tag")
+    assert proc.returncode == 1 and f"does not move forward by semver from {major}" in proc.stderr
 
 
 def _stance(dataset: Path, rows: list[dict]) -> None:

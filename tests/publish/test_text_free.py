@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from dataset_copies import plain_dataset, tree
+from natostance._version import DATASET_VERSION
 from natostance.builder.pipeline import BuildOptions, build
 from natostance.errors import InputError, ManyErrors
 from natostance.parquet_io import read_config
@@ -55,7 +56,7 @@ def test_text_free_croissant_validates_and_diff_does_not_count_withheld_text(tex
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == [
-        f"{DATASET} (0.1.0) -> {text_free} (0.1.0); texts not compared (a text-free build)",
+        f"{DATASET} ({DATASET_VERSION}) -> {text_free} ({DATASET_VERSION}); texts not compared (a text-free build)",
         *(f"  {c}: +0 added, -0 removed, ~0 changed, 0 label change(s)"
           for c in ("annotations", "articles", "claims", "sentences", "stance"))]
 
