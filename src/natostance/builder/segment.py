@@ -11,35 +11,37 @@ import re
 
 from natostance.builder.abbreviations import AMBIGUOUS, BEFORE_NUMBER, NEVER, STARTERS, TITLES
 
-_CANDIDATE = re.compile(r"(?:\.{2,}|[.!?…]+)[\"'”’)\]»]*(?=\s)")
+# group 1: a run of terminal punctuation and any closing quotes or brackets; then the whitespace after it, up to
+# (not taking) the next character. A leading single character class lets the regex engine skip ahead to candidates.
+_CANDIDATE = re.compile(r"([.!?…][.!?…]*[\"'”’)\]»]*)\s+(?=\S)")
 _OPENERS = "\"“‘'([«"
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _WORD = re.compile(r"[\w’'-]+")
+_NO_END = TITLES | NEVER
 
 
 def _token_before(text: str, pos: int, floor: int) -> str:
     """The token ending at ``pos`` (exclusive), without leading quotes or brackets."""
-    start = pos
-    while start > floor and not text[start - 1].isspace():
-        start -= 1
-    return text[start:pos].lstrip(_OPENERS)
+    token = text[text.rfind(" ", floor, pos) + 1 or floor:pos]
+    if not token.isprintable():  # every other whitespace character is unprintable: walk back to the nearest
+        start = pos
+        while start > floor and not text[start - 1].isspace():
+            start -= 1
+        token = text[start:pos]
+    return token.lstrip(_OPENERS)
 
 
-def _is_boundary(text: str, match: re.Match[str], nxt: int, floor: int) -> bool:
-    c = text[nxt]
-    if not (c.isupper() or c.isdigit() or c in _OPENERS):
-        return False
-    punct = match.group()
-    if not punct.startswith(".") or punct.startswith(".."):
-        return True  # ? ! … and spaced or unspaced ellipses followed by a capital
-    word = _token_before(text, match.start(), floor)
+def _full_stop_ends(text: str, m: re.Match[str], nxt: int, floor: int) -> bool:
+    """Whether a single full stop (with any closing quotes) before ``text[nxt]`` ends a sentence."""
+    word = _token_before(text, m.start(), floor)
     if not word:
         return True  # a full stop after a space, as machine translations print it: "statement . As"
-    if word in TITLES or word in NEVER or (len(word) == 1 and word.isupper()):
+    if word in _NO_END or (len(word) == 1 and word.isupper()):
         return False
+    c = text[nxt]
     if word in BEFORE_NUMBER and c.isdigit():
         return False
-    if word in AMBIGUOUS or _ACRONYM.fullmatch(word):
+    if word in AMBIGUOUS or ("." in word and _ACRONYM.fullmatch(word)):
         if c in _OPENERS:
             return True
         following = _WORD.match(text, nxt)
@@ -54,10 +56,13 @@ def split_paragraph(text: str, start: int = 0, end: int | None = None) -> list[t
     begin = start
     for m in _CANDIDATE.finditer(text, start, end):
         nxt = m.end()
-        while nxt < end and text[nxt].isspace():
-            nxt += 1
-        if nxt < end and _is_boundary(text, m, nxt, start):
-            spans.append((begin, m.end()))
+        c = text[nxt]
+        if not (c.isupper() or c.isdigit() or c in _OPENERS):
+            continue
+        punct = m.group(1)
+        # ? ! … and spaced or unspaced ellipses followed by a capital always end one; a full stop may not
+        if punct[0] != "." or punct[1:2] == "." or _full_stop_ends(text, m, nxt, start):
+            spans.append((begin, m.end(1)))
             begin = nxt
     while begin < end and text[begin].isspace():
         begin += 1
