@@ -36,7 +36,7 @@ def make_plan(root: Path, out_dir: Path, tasks: int, opts: BuildOptions) -> dict
         "out": str(out_dir),
         "tasks": tasks,
         "options": {"dataset_version": opts.dataset_version, "allow_changed": opts.allow_changed,
-                    "keep_going": opts.keep_going},
+                    "keep_going": opts.keep_going, "strict": opts.strict},
         "files": plan_files(root),
     }
 

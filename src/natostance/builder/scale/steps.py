@@ -15,14 +15,13 @@ from pathlib import Path
 from datatrove.data import Document
 from datatrove.pipeline.base import PipelineStep
 
-from natostance import labels, records
+from natostance import labels
 
 from natostance.builder import sourcesfile
 from natostance.builder.articleindex import ArticleIndex, summary
-from natostance.builder.pipeline import build_record, dataset_meta
+from natostance.builder.pipeline import build_record, dataset_meta, spill_article, text_spills
 from natostance.builder.document import Rejected
 from natostance.builder.leakage import LeakageCheck, stable_fingerprint
-from natostance.parquet_io import SortedSpill
 from natostance.builder.scale import plan as P
 from natostance.builder.scale.inputs import file_records, shard
 
@@ -66,13 +65,14 @@ class BuildArticles(_WorkStep):
     name, type = "natostance process_article", "🔨 - BUILDER"
 
     def run(self, data, rank: int = 0, world_size: int = 1):
-        sources = sourcesfile.load(Path(P.load(Path(self.work))["input"]))
+        plan = P.load(Path(self.work))
+        sources, strict = sourcesfile.load(Path(plan["input"])), P.options(plan).strict
         seen: dict[str, str] = {}
         for doc in data:
             meta = doc.metadata
             if meta["kind"] == "record":
                 with self.track_time():
-                    built = build_record(meta.pop("item"), meta["name"], sources, seen)
+                    built = build_record(meta.pop("item"), meta["name"], sources, seen, strict)
                 if isinstance(built, Rejected):
                     meta.update(kind="rejected", rejected=built)
                     self.stat_update(f"dropped: {reason_class(built.reason)}")
@@ -92,7 +92,7 @@ class WriteShards(_WorkStep):
         shutil.rmtree(out, ignore_errors=True)  # leftovers of an interrupted attempt of this task
         out.mkdir(parents=True)
         buckets = P.buckets(plan, shard(plan["files"], rank, world_size))
-        spills = {c: SortedSpill(c, out, records.arrow_schema(c), buckets) for c in ("articles", "sentences")}
+        spills = text_spills(out, buckets)
         index = ArticleIndex(out / P.INDEX, P.buckets(plan))  # summaries with their reading-order key
         leakage, files, rejected = LeakageCheck(stable_fingerprint, out / P.LEAKAGE), {}, []
         stats = {"files": 0, "records_in": 0, "articles_out": 0, "sentences_out": 0, "dropped": {}}
@@ -111,10 +111,7 @@ class WriteShards(_WorkStep):
                 continue
             article, sentences, removals = meta["built"]
             with self.track_time():
-                spills["articles"].add([article])
-                spills["sentences"].add(sentences)
-                for s in sentences:
-                    leakage.add(s["split"], s["sentence_id"], s["text"])
+                spill_article(spills, leakage, article, sentences)
                 index.add({**summary(article, removals), "key": meta["key"]})
             stats["articles_out"] += 1
             stats["sentences_out"] += len(sentences)
