@@ -19,14 +19,17 @@ _WS_RUN = re.compile(r"\s{2,}|[^\S ]")
 _MARKUP = re.compile(r"[\[<*]")  # every inline rule needs one of these characters
 _HAS_WORD = re.compile(r"\w")
 _ENDS_SENTENCE = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+_CLOSERS = "\"'”’)]\n"  # what may follow the punctuation in a match of _ENDS_SENTENCE ($ also matches before a final \n)
 _LIST_FIELDS = {"tags", "categories", "embeds"}
 
 
 def normalize_whitespace(blocks: list[str], counts: Counter) -> list[str]:
     out = []
     for block in blocks:
-        block, n = _WS_RUN.subn(" ", block.strip())
-        counts["whitespace"] += n
+        block = block.strip()
+        if "  " in block or not block.isprintable():  # other whitespace than a space is unprintable
+            block, n = _WS_RUN.subn(" ", block)
+            counts["whitespace"] += n
         if block:
             out.append(block)
     return out
@@ -91,9 +94,14 @@ def apply_block_rules(blocks: list[str], meta: Meta, counts: Counter) -> list[st
     return out
 
 
+def _ends_sentence(block: str) -> bool:
+    """``_ENDS_SENTENCE.search(block)``, looking only at the end (a match can start no earlier)."""
+    return _ENDS_SENTENCE.search(block, max(len(block.rstrip(_CLOSERS)) - 1, 0)) is not None
+
+
 def take_title(blocks: list[str], meta: Meta, counts: Counter) -> list[str]:
     """A first block that reads as a headline (short, no sentence-final punctuation) becomes the title."""
-    if meta.title is None and len(blocks) > 1 and len(blocks[0]) <= 250 and not _ENDS_SENTENCE.search(blocks[0]):
+    if meta.title is None and len(blocks) > 1 and len(blocks[0]) <= 250 and not _ends_sentence(blocks[0]):
         meta.title = blocks[0]
         counts["title_line"] += 1
         return blocks[1:]
@@ -112,7 +120,7 @@ def rejoin_broken_paragraphs(blocks: list[str], counts: Counter) -> list[str]:
     """Rejoin a block that stops mid-sentence with the next one when that starts in lower case."""
     out: list[str] = []
     for block in blocks:
-        if out and not _ENDS_SENTENCE.search(out[-1]) and block[:1].islower():
+        if out and block[:1].islower() and not _ends_sentence(out[-1]):
             out[-1] = f"{out[-1]} {block}"
             counts["rejoined_paragraph"] += 1
         else:

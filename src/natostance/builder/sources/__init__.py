@@ -41,9 +41,9 @@ def detect_format(text: str, where: str) -> str:
         raise InputError(where, f"JSON is neither a WordPress post (content.rendered) nor an article with 'text'; found {keys}")
     if head.startswith("["):
         raise InputError(where, "a JSON array: expected one WordPress post object, or JSON lines (one article per line)")
-    if _HTML.search(head):
+    if "<" in head and _HTML.search(head):
         return "html"
-    if _MARKDOWN.search(text):
+    if ("](" in text or "<http" in text or "#" in text) and _MARKDOWN.search(text):  # substrings it cannot match without
         return "markdown"
     return "plain"
 
