@@ -101,26 +101,28 @@ class LeakageCheck:
 
     def add_article(self, split: str, sentence_ids: Sequence[str], text: str, starts: Sequence[int],
                     ends: Sequence[int]) -> None:
-        """The sentences ``text[start:end]`` of one article: the same as ``add`` for each, in order."""
+        """The sentences ``text[start:end]`` of one article: the same fingerprints and examples as ``add`` of each."""
         hash_normal = _HASH_OF_NORMAL.get(self._fingerprint)
         norm = normal_text(text) if hash_normal else None
         if norm is None:
             for sid, a, b in zip(sentence_ids, starts, ends):
                 self.add(split, sid, text[a:b])
             return
-        buf, examples = self._buffers.setdefault(split, array("Q")), self.examples
-        for sid, a, b in zip(sentence_ids, starts, ends):
-            words = norm[a:b].split()
-            if len(words) < MIN_WORDS:
-                continue
-            fp = hash_normal(" ".join(words))
-            buf.append(fp)
-            if len(examples) < MAX_EXAMPLES:
-                examples.setdefault(fp, sid)
-            self._buffered += 1
-            if self.folder is not None and self._buffered >= self.run_size:
-                self.flush()
-                buf = self._buffers.setdefault(split, array("Q"))
+        words = [norm[a:b].split() for a, b in zip(starts, ends)]
+        keep = [(sid, w) for sid, w in zip(sentence_ids, words) if len(w) >= MIN_WORDS]
+        if hash_normal is _in_process:
+            fps = [hash(" ".join(w)) & _MASK for _, w in keep]
+        else:
+            fps = [hash_normal(" ".join(w)) for _, w in keep]
+        self._buffers.setdefault(split, array("Q")).extend(fps)
+        if len(self.examples) < MAX_EXAMPLES:
+            for fp, (sid, _) in zip(fps, keep):
+                if len(self.examples) >= MAX_EXAMPLES:
+                    break
+                self.examples.setdefault(fp, sid)
+        self._buffered += len(fps)
+        if self.folder is not None and self._buffered >= self.run_size:
+            self.flush()
 
     def flush(self) -> None:
         """Save what is in memory as one sorted run per split into the check's folder."""

@@ -74,15 +74,49 @@ def _set_field(meta: Meta, name: str, value: object) -> None:
         setattr(meta, name, value.strip() if isinstance(value, str) else value)
 
 
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_zones: tuple[tuple[B.BlockRule, ...], dict[tuple[bool, bool], tuple]] = ((), {})
+
+
+def _any_rule(rules: tuple[B.BlockRule, ...]) -> re.Pattern[str] | None:
+    """One pattern that fullmatches a block exactly when one of ``rules`` does (their alternation, named groups
+    made plain), so a block no rule takes costs one call; None where that cannot be built safely."""
+    sources = []
+    for rule in rules:
+        src, n = _NAMED_GROUP.subn("(?:", rule.pattern.pattern)
+        if n != len(rule.pattern.groupindex) or "(?P=" in src or re.search(r"\\[1-9]", src) \
+                or rule.pattern.flags != rules[0].pattern.flags:
+            return None
+        sources.append(f"(?:{src})")
+    return re.compile("|".join(sources), rules[0].pattern.flags) if rules else None
+
+
+def _zone_rules(head: bool, tail: bool) -> tuple[tuple[B.BlockRule, ...], re.Pattern[str] | None]:
+    """The block rules, in order, that may fire in the head and/or tail zone or neither, and ``_any_rule`` of
+    them (made once per rule table)."""
+    global _zones
+    rules, by_zone = _zones
+    if rules is not B.BLOCKS:
+        by_zone = {}
+        for h in (False, True):
+            for t in (False, True):
+                zone = tuple(r for r in B.BLOCKS if r.where == B.ANYWHERE or (h and r.where == B.HEAD)
+                             or (t and r.where == B.TAIL))
+                by_zone[h, t] = (zone, _any_rule(zone))
+        _zones = (B.BLOCKS, by_zone)
+    return by_zone[head, tail]
+
+
 def apply_block_rules(blocks: list[str], meta: Meta, counts: Counter) -> list[str]:
     n = len(blocks)
     out = []
     for i, block in enumerate(blocks):
-        zone = {B.ANYWHERE, B.HEAD} if i < B.HEAD_BLOCKS else {B.ANYWHERE}
-        if i >= n - B.TAIL_BLOCKS:
-            zone.add(B.TAIL)
-        for rule in B.BLOCKS:
-            if rule.where in zone and (m := rule.pattern.fullmatch(block)):
+        rules, any_rule = _zone_rules(i < B.HEAD_BLOCKS, i >= n - B.TAIL_BLOCKS)
+        if any_rule is not None and not any_rule.fullmatch(block):
+            out.append(block)
+            continue
+        for rule in rules:
+            if m := rule.pattern.fullmatch(block):
                 for name, value in m.groupdict().items():
                     _set_field(meta, name, value)
                 for name, value in rule.constants:
