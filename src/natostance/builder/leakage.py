@@ -114,6 +114,8 @@ class LeakageCheck:
             fps = [hash(" ".join(w)) & _MASK for _, w in keep]
         else:
             fps = [hash_normal(" ".join(w)) for _, w in keep]
+        if not fps:
+            return
         self._buffers.setdefault(split, array("Q")).extend(fps)
         if len(self.examples) < MAX_EXAMPLES:
             for fp, (sid, _) in zip(fps, keep):

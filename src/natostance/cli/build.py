@@ -25,6 +25,8 @@ def register(cli: click.Group) -> None:
     @click.option("--no-annotations", is_flag=True,
                   help="Build the text configs only, even if sources.yaml names annotation files.")
     @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+    @click.option("--strict", is_flag=True, help="Check every sentence row against its JSON Schema and its article "
+                  "text, row by row (default: column checks, and one article in 100 row by row).")
     @click.option("--engine", type=click.Choice(["local", "datatrove"]), default="local", show_default=True,
                   help="local: the dependency-free builder; datatrove: sharded, resumable (extra 'scale').")
     @click.option("--executor", type=click.Choice(["local", "slurm", "ray"]), default="local", show_default=True,
@@ -34,7 +36,7 @@ def register(cli: click.Group) -> None:
     @click.option("--slurm-partition", default="cpu", show_default=True)
     @click.option("--slurm-time", default="10:00:00", show_default=True)
     def build_cmd(raw_dir, out_dir, dataset_version, allow_changed, keep_going, progress, text_free, no_annotations,
-                  as_json, engine, executor, tasks, workers, slurm_partition, slurm_time):
+                  as_json, strict, engine, executor, tasks, workers, slurm_partition, slurm_time):
         """Build the dataset from a folder of raw articles (any of the supported formats).
 
         Example: natostance build dataset/raw --out dataset
@@ -46,7 +48,7 @@ def register(cli: click.Group) -> None:
 
         progress = sys.stderr.isatty() if progress is None else progress
         opts = BuildOptions(dataset_version=dataset_version, allow_changed=allow_changed, keep_going=keep_going,
-                            progress=progress, annotations=not no_annotations, text_free=text_free)
+                            progress=progress, annotations=not no_annotations, text_free=text_free, strict=strict)
         if engine == "datatrove":
             from natostance.builder import scale
 
