@@ -27,7 +27,7 @@ MIN_WORDS = 5  # shorter sentences ("he said.") repeat by nature
 MAX_EXAMPLES = 100_000
 RUN_SIZE = 4_000_000  # fingerprints (32 MB) held before a run goes to disk; also the report's range size
 _MASK = (1 << 64) - 1
-_SLOW = 0xFFFFFFFF  # in the folding table: a character the table cannot fold to a single one
+_SLOW = 0xD800  # in the folding table: a character it cannot fold to one (a lone surrogate: nothing folds to it)
 
 
 def _normal(text: str) -> str | None:
@@ -62,7 +62,7 @@ def _folding() -> np.ndarray:
     """UTF-16 code unit -> what ``_normal`` makes of it before splitting: its casefold, or a space where
     ``_PUNCT`` puts one; ``_SLOW`` for surrogates (characters beyond U+FFFF) and characters whose casefold
     is not one character, which the table cannot handle."""
-    table = np.full(0x10000, _SLOW, dtype=np.uint32)
+    table = np.full(0x10000, _SLOW, dtype=np.uint16)
     for i in range(0x10000):
         folded = chr(i).casefold()
         if len(folded) == 1 and not 0xD800 <= i < 0xE000:
@@ -73,10 +73,10 @@ def _folding() -> np.ndarray:
 def normal_text(text: str) -> str | None:
     """``text`` casefolded and translated as ``_normal`` does, character for character (so a sentence's
     slice of it, split and joined, is that sentence's normal form); None when the table cannot do it."""
-    fold = _folding()[np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)]
-    if len(fold) and fold.max() == _SLOW:
+    fold = np.take(_folding(), np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16))
+    if (fold == _SLOW).any():
         return None
-    return fold.astype(np.uint16).tobytes().decode("utf-16-le")
+    return fold.tobytes().decode("utf-16-le")
 
 
 class LeakageCheck:

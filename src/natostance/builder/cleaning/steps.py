@@ -16,7 +16,6 @@ from natostance.builder.dates import to_iso_date
 from natostance.builder.document import Meta, RawArticle
 
 _WS_RUN = re.compile(r"\s{2,}|[^\S ]")
-_MARKUP = re.compile(r"[\[<*]")  # every inline rule needs one of these characters
 _HAS_WORD = re.compile(r"\w")
 _ENDS_SENTENCE = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 _CLOSERS = "\"'”’)]\n"  # what may follow the punctuation in a match of _ENDS_SENTENCE ($ also matches before a final \n)
@@ -38,7 +37,7 @@ def normalize_whitespace(blocks: list[str], counts: Counter) -> list[str]:
 def strip_inline(blocks: list[str], counts: Counter) -> list[str]:
     out = []
     for block in blocks:
-        if not _MARKUP.search(block):
+        if "[" not in block and "<" not in block and "*" not in block:  # every inline rule needs one of these
             out.append(block)
             continue
         for rule in B.INLINE:
