@@ -132,3 +132,14 @@ def test_tuned_splitter_gives_the_reference_spans(pieces, a, b):
     assert split_paragraph(text) == _reference_split(text)
     assert split_paragraph(text, a, b) == _reference_split(text, a, b)
     assert split_paragraph(text, a) == _reference_split(text, a)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=25).map("".join), min_size=1, max_size=5))
+def test_segment_gives_each_paragraphs_reference_spans(paragraphs):
+    text, spans = segment(paragraphs)
+    expect, pos = [], 0
+    for i, p in enumerate(paragraphs):
+        expect += [(a, b, i) for a, b in _reference_split(text, pos, pos + len(p))]
+        pos += len(p) + 2
+    assert spans == expect
