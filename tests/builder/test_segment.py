@@ -86,12 +86,9 @@ def _reference_split(text: str, start: int = 0, end: int | None = None) -> list[
         if nxt < end and _reference_boundary(text, m, nxt, start):
             spans.append((begin, m.end()))
             begin = nxt
-    while begin < end and text[begin].isspace():
-        begin += 1
-    stop = end
-    while stop > begin and text[stop - 1].isspace():
-        stop -= 1
-    return spans + [(begin, stop)] if stop > begin else spans
+    rest = text[begin:end]  # the last sentence: what is left, without surrounding whitespace
+    lead, stop = len(rest) - len(rest.lstrip()), len(rest.rstrip())
+    return spans + [(begin + lead, begin + stop)] if stop > lead else spans
 
 
 def _reference_boundary(text: str, match: re.Match[str], nxt: int, floor: int) -> bool:
