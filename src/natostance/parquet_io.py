@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from natostance import records
+from natostance.errors import NatoStanceError
 
 BUCKET_BYTES = 32_000_000  # ~6,000 articles of 5 KB per bucket, in memory when the bucket is sorted
 ROW_GROUP_BYTES = 64_000_000  # uncompressed; the Hub viewer wants <= ~100 MB per row group
@@ -106,7 +107,11 @@ class SortedSpill:
     def flush(self) -> None:
         for b, columns in enumerate(self._buffers):
             if columns[self.key[0]]:
-                table = columns_table(self.schema, columns)
+                try:
+                    table = columns_table(self.schema, columns)
+                except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:  # a value of the wrong type
+                    raise NatoStanceError(f"build failed: {self.config} rows do not fit their schema (a builder "
+                                          f"bug): {exc}") from None
                 if self.check is not None:
                     self.check(table)
                 with pa.ipc.new_file(self.dir / f"{b:05d}-{self._flushes:05d}.arrow", self.schema) as w:

@@ -23,11 +23,11 @@ from natostance.builder import leakage
 from natostance.builder.cleaning import rules as B
 from natostance.builder.cleaning import steps
 from natostance.builder.document import Meta, RawArticle
-from natostance.builder.pipeline import BuildOptions, build
+from natostance.builder.pipeline import BuildOptions, build, text_spills
 from natostance.builder.process import Sentences, process_article
 from natostance.builder.sourcesfile import SplitRule
 from natostance.cli import cli
-from natostance.errors import ManyErrors
+from natostance.errors import ManyErrors, NatoStanceError
 from natostance.parquet_io import columns_table
 
 AID = "0123456789abcdef"
@@ -104,6 +104,26 @@ def test_a_sentence_row_that_breaks_its_schema_stops_the_build(raw, tmp_path, mo
         build(raw, tmp_path / "out", BuildOptions(allow_changed=True, strict=strict))
     assert "sentence" in str(err.value) and "00000-00000000" in str(err.value) and "does not match" in str(err.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_sentence_value_of_the_wrong_type_stops_the_build_with_a_message(raw, tmp_path, monkeypatch):
+    import natostance.builder.process as process
+
+    real = process.Sentences
+    monkeypatch.setattr(process, "Sentences", lambda aid, split, ids, paras, starts, ends, texts: real(
+        aid, split, ids, paras, [str(x) for x in starts], ends, texts))
+    with pytest.raises(NatoStanceError, match='start: "0" is not of type "integer"'):  # the first article: row by row
+        build(raw, tmp_path / "out", BuildOptions(allow_changed=True))
+    assert not (tmp_path / "out").exists()
+
+
+def test_rows_that_do_not_fit_the_arrow_types_are_an_error_not_a_traceback(tmp_path):
+    rows = _good_rows(3)
+    rows[1]["start"] = "10"
+    spill = text_spills(tmp_path, 1)["sentences"]
+    spill.add_columns({k: [r[k] for r in rows] for k in rows[0]}, AID)
+    with pytest.raises(NatoStanceError, match="sentences rows do not fit their schema"):
+        spill.flush()
 
 
 TEXTS = ["The alliance met in Brussels on Monday, officials said.", "“NATO,” he said — “is ready.” Then: silence...",

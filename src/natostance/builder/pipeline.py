@@ -112,7 +112,7 @@ def build_record(rec: RawArticle | Rejected, name: str, sources: sourcesfile.Sou
     if article["article_id"] in seen:
         return Rejected(name, f"duplicate of {seen[article['article_id']]} (same bytes)")
     seen[article["article_id"]] = name
-    validate_rows(article, sentences, every_sentence=strict or len(seen) % FULL_CHECK_EVERY == 1)
+    validate_rows(article, sentences, every_sentence=strict or (len(seen) - 1) % FULL_CHECK_EVERY == 0)
     return article, sentences, removals
 
 
@@ -242,8 +242,9 @@ def validate_rows(article: dict, sentences: Sentences, every_sentence: bool = Tr
     against the article's (without: the sentences spill checks their columns)."""
     problems = [f"article {article['article_id']}: {e}" for e in records.row_errors("articles", article)]
     for s in sentences if every_sentence else ():
-        problems += [f"sentence {s['sentence_id']}: {e}" for e in records.row_errors("sentences", s)]
-        if article["text"][s["start"]:s["end"]] != s["text"]:
+        errors = records.row_errors("sentences", s)
+        problems += [f"sentence {s['sentence_id']}: {e}" for e in errors]
+        if not errors and article["text"][s["start"]:s["end"]] != s["text"]:
             problems.append(f"sentence {s['sentence_id']}: text[start:end] differs from the sentence text")
     if problems:
         raise ManyErrors(problems, f"{article['source_file']}: rows break their schema (a builder bug)")
