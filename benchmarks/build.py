@@ -12,7 +12,10 @@ only) when present, else synthetic pages. Every job runs in a fresh process and 
 each pair runs back to back ``--repeats`` times and each ratio is taken within one repeat (the machine is
 shared: ranges are reported). Also: the builder's peak RSS at two corpus sizes, the wall and CPU time of a
 whole ``natostance build`` process on one file (imports included), and the segmenter against pysbd with
-boundary F1 on the hand-checked seed gold. Prints a table and writes benchmarks/out/build.json.
+boundary F1 on the hand-checked seed gold. With ``--instructions`` (needs valgrind; slow) the builder and
+the floor also run under callgrind on 200 and 600 text-format articles: instructions per article (the
+difference of the two, so fixed costs drop out) do not depend on what else the machine runs.
+Prints a table and writes benchmarks/out/build.json.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import gzip
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -124,6 +128,29 @@ def one_file_build(tmp: Path) -> dict:
     return {"runs": out, "wall_s_min": min(r["wall_s"] for r in out), "cpu_s_min": min(r["cpu_s"] for r in out)}
 
 
+def instructions(tmp: Path) -> dict:
+    """Instructions per text-format article of the builder and the floor, counted by valgrind's callgrind."""
+    from synth import TEXT, make_corpus
+
+    count: dict[tuple[str, int], int] = {}
+    for n in (200, 600):
+        raw = tmp / f"raw-ir-{n}"
+        make_corpus(raw, n, mix=TEXT)
+        for kind in ("floor", "builder"):
+            out = tmp / f"out-ir-{kind}"
+            proc = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp / 'callgrind.out'}",
+                                   sys.executable, "-c", JOB.format(here=str(HERE)), kind, str(raw), str(out)],
+                                  capture_output=True, text=True)
+            found = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
+            if proc.returncode or not found:
+                raise SystemExit(f"callgrind run of {kind} failed:\n{proc.stderr[-2000:]}")
+            count[kind, n] = int(found.group(1).replace(",", ""))
+            shutil.rmtree(out, ignore_errors=True) if out.is_dir() else out.unlink(missing_ok=True)
+        shutil.rmtree(raw)
+    per = {k: (count[k, 600] - count[k, 200]) / 400 for k in ("floor", "builder")}
+    return {"per_article": per, "builder_over_floor": per["floor"] / per["builder"]}
+
+
 def segmenter_comparison() -> dict:
     sys.path.insert(0, str(REPO / "tests" / "builder"))
     from test_golden import SEEDS, boundaries, read_gold_segmentation
@@ -161,6 +188,7 @@ def main() -> None:
     ap.add_argument("--per-format", type=int, default=4_000, help="articles of each text format alone")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--pages", type=Path, default=PAGES, help="folder of *.html.gz pages")
+    ap.add_argument("--instructions", action="store_true", help="also count instructions per article (valgrind)")
     ap.add_argument("--out", type=Path, default=HERE / "out" / "build.json")
     args = ap.parse_args()
     from synth import TEXT, make_corpus
@@ -184,6 +212,8 @@ def main() -> None:
         r["corpus"]["pages"] = page_corpus(args.pages, tmp / "pages")
         r["html"] = pairs("trafilatura", tmp / "pages", tmp, args.repeats)
         r["one_file_build"] = one_file_build(tmp)
+        if args.instructions:
+            r["instructions"] = instructions(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     r["segmenter"] = segmenter_comparison()
@@ -217,6 +247,10 @@ def print_table(r: dict, args) -> None:
           f"{args.small} articles: x{m['growth']:.2f}")
     o = r["one_file_build"]
     print(f"natostance build, one file, whole process: {o['wall_s_min']:.2f} s wall, {o['cpu_s_min']:.2f} CPU-s (best of 3)")
+    if ins := r.get("instructions"):
+        per = ins["per_article"]
+        print(f"instructions per text-format article (callgrind): builder {per['builder'] / 1e6:.2f} M, floor "
+              f"{per['floor'] / 1e6:.2f} M: builder / floor {ins['builder_over_floor']:.3f}")
     seg = r["segmenter"]
     for name in ("natostance", "pysbd"):
         x = seg[name]
