@@ -26,3 +26,18 @@ def update_golden(request) -> bool:
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def fail_or_skip():
+    """For a missing real part (server, browser, Slurm): fail under CI=true, skip elsewhere."""
+
+    def fail_or_skip(msg: str):
+        if IN_CI:
+            pytest.fail(f"CI=true, so a missing real part fails the test: {msg}")
+        pytest.skip(msg)
+
+    return fail_or_skip

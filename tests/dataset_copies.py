@@ -25,6 +25,13 @@ def strip_annotations(raw: Path) -> None:
     sources.write_text(text[:text.index("annotations:")] + text[text.index("defaults:"):], encoding="utf-8")
 
 
+def plain_raw(dest: Path) -> Path:
+    """A copy of this dataset's raw folder at ``dest`` whose sources file names no campaign files."""
+    shutil.copytree(DATASET / "raw", dest)
+    strip_annotations(dest)
+    return dest
+
+
 def plain_dataset(dest: Path) -> Path:
     """A copy of this dataset without the annotation campaign (its files stay in this repository),
     rebuilt with the text configs only."""

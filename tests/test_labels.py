@@ -23,3 +23,16 @@ def test_every_label_has_a_description_and_titles_cover_the_set():
         assert set(desc) == set(L.labels(kind))
         assert all(desc.values()), f"{kind}: a label without a description"
     assert L.titles("target")["united_states"] == "United States"
+
+
+def test_the_labels_version_moves_with_the_label_sets(monkeypatch):
+    from natostance.errors import NatoStanceError
+
+    assert L.labels_version() == L.load_schema(L.LABELS_FILE)["x-labels-version"]
+    changed = json.loads(json.dumps(L.load_schema(L.LABELS_FILE)))
+    changed["$defs"]["target"]["enum"].append("china")
+    monkeypatch.setattr(L, "load_schema", lambda name: changed)
+    monkeypatch.setattr(L, "label_defs", lambda: changed["$defs"])
+    with pytest.raises(NatoStanceError, match=r"the label sets changed since labels version 1 \(x-labels-digest "
+                                              r"[0-9a-f]{16}, the sets now give [0-9a-f]{16}\): raise x-labels-version"):
+        L.labels_version()

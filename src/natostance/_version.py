@@ -2,10 +2,13 @@
 
 ``__version__`` is the Python package; ``DATASET_VERSION`` is the released dataset (moved by the rules
 in DATASHEET.md, by ``natostance release``, which also sets ``DATASET_DATE``, its release date, None while
-unreleased); ``SCHEMA_VERSION`` moves with any change to a record schema.
+unreleased); ``SCHEMA_VERSION`` moves with any change to a record schema; ``SCORER_VERSION`` moves with any
+change that could alter a figure the scorer gives for the same submission and gold (stored results name it,
+and the leaderboard refuses a stored result of another scorer version).
 """
 
 __version__ = "0.1.0"
 DATASET_VERSION = "0.1.0"
 DATASET_DATE = None
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "4"
+SCORER_VERSION = "2"

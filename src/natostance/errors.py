@@ -21,6 +21,11 @@ class ManyErrors(NatoStanceError):
 
     def __init__(self, errors: list[NatoStanceError | str], summary: str = ""):
         self.errors = list(errors)
-        lines = [str(e) for e in self.errors]
-        head = summary or f"{len(lines)} error(s)"
-        super().__init__(head + "\n" + "\n".join(lines))
+        self.summary = summary or f"{len(self.errors)} error(s)"
+        super().__init__(self.summary + "\n" + "\n".join(str(e) for e in self.errors))
+
+    def lines(self) -> list[str]:
+        """What the command line prints, one error a line: the summary, then each error (just the error when
+        there is one)."""
+        errors = [line for e in self.errors for line in (e.lines() if isinstance(e, ManyErrors) else [str(e)])]
+        return errors if len(errors) == 1 else [self.summary, *errors]

@@ -1,24 +1,33 @@
-"""JSON-lines files a user hands us (submissions, annotation passes): one JSON object per non-blank line."""
+"""JSON-lines files a user hands us (submissions, annotation passes, records): one JSON object per non-blank line,
+read one capped line at a time (``guard.text_lines``), so memory stays bounded whatever the file's size."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from natostance.guard import ErrorLog, JsonProblem, escape, parse_json, text_lines
 
-def object_lines(path: Path, errors: list[str]) -> Iterator[tuple[int, dict]]:
+
+def object_lines(path: Path, errors: ErrorLog) -> Iterator[tuple[int, dict]]:
     """(line number, object) for each non-blank line holding a JSON object. Every other line adds one error
-    ``<path>:<line>: expected a JSON object, found ...`` to ``errors`` and is skipped (all are reported at once)."""
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    ``<path>:<line>: expected a JSON object, found ...`` to ``errors`` and is skipped (all are reported at once,
+    the first ``errors.cap`` of each kind in full)."""
+    kind = f"{escape(path)}: lines that are not JSON objects"
+    for n, line in text_lines(path, errors):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.append(f"{path}:{n}: expected a JSON object, found invalid JSON ({exc.msg})")
+            obj = parse_json(line.rstrip("\r\n"))
+        except JsonProblem as exc:
+            errors.add(kind, f"{path}:{n}: {exc.message('a JSON object')}")
             continue
         if not isinstance(obj, dict):
-            errors.append(f"{path}:{n}: expected a JSON object, found {type(obj).__name__}")
+            errors.add(kind, f"{path}:{n}: expected a JSON object, found {_kind(obj)}")
             continue
         yield n, obj
+
+
+def _kind(value) -> str:
+    return {list: "list", str: "str", int: "int", float: "float", bool: "bool", type(None): "null"}.get(
+        type(value), type(value).__name__)

@@ -54,8 +54,26 @@ def descriptions(kind: str) -> dict[str, str]:
     return {v: d.get("x-descriptions", {}).get(v, "") for v in d["enum"]}
 
 
+def labels_digest() -> str:
+    """A fingerprint of every label set (names and order); ``x-labels-digest`` records the one of this version."""
+    import hashlib
+
+    sets = {kind: spec["enum"] for kind, spec in sorted(label_defs().items())}
+    return hashlib.sha256(json.dumps(sets, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def labels_version() -> str:
-    return str(load_schema(LABELS_FILE)["x-labels-version"])
+    """``x-labels-version``, after checking that it moved with the label sets: a label file whose sets no longer
+    match the digest recorded for its version is refused, so a changed label file never keeps its old version."""
+    from natostance.errors import NatoStanceError
+
+    schema = load_schema(LABELS_FILE)
+    version, recorded, now = str(schema["x-labels-version"]), schema.get("x-labels-digest"), labels_digest()
+    if recorded != now:
+        raise NatoStanceError(f"schemas/{LABELS_FILE}: the label sets changed since labels version {version} "
+                              f"(x-labels-digest {recorded}, the sets now give {now}): raise x-labels-version and set "
+                              f"x-labels-digest to {now}")
+    return version
 
 
 def label_ref(kind: str) -> str:

@@ -18,7 +18,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from natostance import records
-from natostance.errors import NatoStanceError
+from natostance.errors import InputError, NatoStanceError
+from natostance.guard import shown
 
 BUCKET_BYTES = 32_000_000  # ~6,000 articles of 5 KB per bucket, in memory when the bucket is sorted
 ROW_GROUP_BYTES = 64_000_000  # uncompressed; the Hub viewer wants <= ~100 MB per row group
@@ -35,11 +36,6 @@ WRITE_OPTIONS: dict[str, Any] = {
 def id_bucket(key: str, buckets: int) -> int:
     """The bucket of a hex id among ``buckets`` equal ranges of its first 16 bits (bucket order = id order)."""
     return 0 if buckets == 1 else int(key[:4], 16) * buckets >> 16
-
-
-def to_table(schema: pa.Schema, rows: list[dict[str, Any]]) -> pa.Table:
-    """Rows → table with exactly ``schema`` (ISO date strings become dates). No inference."""
-    return columns_table(schema, {f.name: [r[f.name] for r in rows] for f in schema})
 
 
 def columns_table(schema: pa.Schema, columns: dict[str, list[Any]]) -> pa.Table:
@@ -158,8 +154,18 @@ def read_table(dataset_dir: Path | str, config: str, split: str | None = None) -
     files = sorted(folder.glob(f"{split or '*'}-*.parquet"))
     if not files:
         raise FileNotFoundError(f"{folder}: no Parquet files for config {config!r}" + (f", split {split!r}" if split else ""))
-    table = pa.concat_tables(pq.read_table(f) for f in files)
-    return table.sort_by([(k, "ascending") for k in records.key(config)])
+    tables = []
+    for f in files:
+        try:
+            tables.append(pq.read_table(f))
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(str(f), f"expected a Parquet file of config {config!r}, found one that cannot be read "
+                                     f"({shown(str(exc), 160)})") from None
+    try:
+        return pa.concat_tables(tables).sort_by([(k, "ascending") for k in records.key(config)])
+    except (pa.ArrowException, KeyError) as exc:
+        raise InputError(str(folder), f"expected Parquet files with the columns of config {config!r}, found "
+                                      f"others ({shown(str(exc), 160)})") from None
 
 
 def read_config(dataset_dir: Path | str, config: str, split: str | None = None) -> list[dict[str, Any]]:

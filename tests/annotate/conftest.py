@@ -8,12 +8,10 @@ session, starts the server on a free loopback port, polls ``/health`` and stops 
 
 from __future__ import annotations
 
-import os
 import pytest
 
 from natostance.annotate.labelstudio import server as S
 
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PASSWORD = S.TEMPLATE_PASSWORD
 
 ARTICLES = {
@@ -54,25 +52,13 @@ def rows() -> dict[str, list[dict]]:
     return make_rows()
 
 
-def _fail_or_skip(msg: str):
-    if IN_CI:
-        pytest.fail(f"CI=true, so a missing real part fails the test: {msg}")
-    pytest.skip(msg)
-
-
 @pytest.fixture(scope="session")
-def fail_or_skip():
-    """For a missing real part: fail under CI=true, skip elsewhere (tests import fixtures, not this module)."""
-    return _fail_or_skip
-
-
-@pytest.fixture(scope="session")
-def ls_server(tmp_path_factory):
+def ls_server(tmp_path_factory, fail_or_skip):
     try:
         S.install(log=lambda m: print(m))
         srv = S.start_copy(tmp_path_factory.mktemp("ls") / "data")
     except Exception as exc:  # noqa: BLE001 - reported, then fail (CI) or skip (laptop)
-        _fail_or_skip(f"the Label Studio server is unavailable: {type(exc).__name__}: {exc}")
+        fail_or_skip(f"the Label Studio server is unavailable: {type(exc).__name__}: {exc}")
     print(f"label-studio up at {srv.url} in {srv.startup_s:.2f} s (copied template)")
     yield srv
     srv.stop()

@@ -39,3 +39,22 @@ def exported_task(task_id: int, data: dict, annotations: list[tuple[int, list[di
                              "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:01Z",
                              "lead_time": 3.5}
                             for i, (who, result) in enumerate(annotations)]}
+
+
+def write_pass(folder, sentences: list[dict], articles: list[dict], stance: str = "neutral", holder: str = "author",
+               claims: list[dict] = ()) -> None:
+    """An offline pass over the given units (every target labelled ``stance``/``holder``), with ``claims``."""
+    import json
+    from pathlib import Path
+
+    from natostance import labels as L
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    targets = L.labels("target")
+    lab = {"stance": stance, "holder": None if stance == "none" else holder}
+    (folder / "sentence_labels.jsonl").write_text("".join(
+        json.dumps({"sentence_id": s["sentence_id"], "labels": {t: lab for t in targets}}) + "\n" for s in sentences))
+    (folder / "article_labels.jsonl").write_text("".join(
+        json.dumps({"article_id": a["article_id"], "labels": {t: stance for t in targets}}) + "\n" for a in articles))
+    (folder / "claims.jsonl").write_text("".join(json.dumps(c) + "\n" for c in claims))

@@ -77,16 +77,23 @@ def test_perfect_agreement_and_cancelled_are_left_out():
     assert "| articles/nato | 1.000 |" in to_markdown(report)
 
 
+TEXT = "abcdefghi. klmnopqrs. uvwxyzabc. efghijklm. opqrstuvw. yzabcdefg. ijklmnopq. stuvwxyz."
+
+
 def _span(who, start, end, ctype="event", speaker="NATO", unit="a1"):
-    return ClaimSpan("articles", unit, f"{who}{start}", start, end, "t", ctype, speaker, who, 0, 0, 0, "", None)
+    return ClaimSpan("articles", unit, f"{who}{start}", start, end, TEXT[start:end], ctype, speaker, who, 0, 0, 0,
+                     "", None)
 
 
-def test_span_exact_and_overlap_f1_and_speaker_agreement():
+def test_span_exact_normalised_and_overlap_f1_and_speaker_agreement():
     spans = [_span("x", 0, 10), _span("x", 20, 30, speaker="Lavrov"), _span("x", 40, 50),
-             _span("y", 0, 10, "quantity"), _span("y", 25, 35, speaker="lavrov"), _span("y", 60, 70)]
+             _span("y", 0, 9, "quantity"), _span("y", 22, 32, speaker="the lavrov"), _span("y", 60, 70)]
     (pair,) = span_agreement(spans)
-    assert pair["exact_f1"] == pytest.approx(2 * 1 / 6, abs=1e-6)
+    assert pair["exact_f1"] == 0.0  # 0-10 ends with the full stop, 0-9 does not
+    assert pair["normalised_f1"] == pytest.approx(2 * 1 / 6, abs=1e-6)  # ... which the v1.2 edge rules remove
     # x: 2 of 3 overlap something of y; y: 2 of 3 overlap something of x
     assert pair["overlap_f1"] == pytest.approx(2 / 3, abs=1e-6)
     assert pair["type_agreement"] == 0.0 and pair["speaker_agreement"] == 1.0
+    (pair,) = span_agreement([_span("x", 22, 32, speaker="Lavrov"), _span("y", 22, 31, speaker="the lavrov")])
+    assert (pair["exact_f1"], pair["normalised_f1"], pair["speaker_agreement"]) == (0.0, 1.0, 1.0)
     assert alpha({}, STANCES)["alpha"] is None

@@ -1,11 +1,10 @@
 """The generated configs work for a person: open tasks in the real Label Studio UI (headless chromium)."""
 
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from browser import chrome
 
 from natostance import labels as L
 from natostance.annotate.labelstudio.push import project_title, push
@@ -13,29 +12,12 @@ from natostance.annotate.labelstudio.server import TEMPLATE_PASSWORD as PASSWORD
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM, DRIVER = shutil.which("chromium") or "/usr/bin/chromium", shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
 @pytest.fixture(scope="module")
 def browser(fail_or_skip):
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError as exc:
-        fail_or_skip(f"selenium is missing (pip install -e '.[dev]'): {exc}")
-    if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
-        fail_or_skip("Debian's chromium and chromium-driver are not installed (make browser)")
-    profile = tempfile.mkdtemp(prefix="natostance-chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-dev-shm-usage", "--window-size=1400,1800", f"--user-data-dir={profile}"):
-        opts.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chrome(fail_or_skip) as driver:
+        yield driver
 
 
 def _login(driver, srv):
@@ -115,6 +97,14 @@ def _text(driver) -> str:
     return driver.find_element(By.TAG_NAME, "body").text
 
 
+def _shown(driver, name: str) -> list:
+    """The radio choices called ``name`` that the page shows (hidden rows stay in the DOM)."""
+    from selenium.webdriver.common.by import By
+
+    return [e for e in driver.find_elements(By.CSS_SELECTOR, "label.ant-radio-wrapper")
+            if e.is_displayed() and e.text.split("[")[0].strip() == name]
+
+
 def _open_task(driver, srv, client, kind, key, unit_id, must_show, shot):
     project = client.find_project(project_title("ui", kind))
     task_id = client.task_units(project["id"], key)[unit_id]
@@ -139,13 +129,16 @@ def test_sentence_and_article_tasks_render_in_the_real_ui(browser, ls_server, cl
     assert words(before)[:30] in words(page) and words(after) in words(page)
     for target_title in L.titles("target").values():
         assert target_title in page
-    for label in (*L.labels("stance"), *L.labels("holder")):
+    for label in L.labels("stance"):
         assert label in page, f"choice {label!r} not rendered"
+    for label in L.labels("holder"):  # no holder row before a stance other than none is chosen
+        assert _shown(browser, label) == [], f"holder choice {label!r} shown before any stance"
     article = rows["articles"][0]
     page = _open_task(browser, ls_server, client, "articles", "article_id", article["article_id"],
                       [article["title"], "Washington declined to comment."], "article-task.png")
     for label in (*L.labels("claim_type"), *L.labels("stance")):
         assert label in page, f"label {label!r} not rendered"
+    assert "Article-level stance: the article as a whole toward each target" in page
     assert (ARTIFACTS / "sentence-task.png").stat().st_size > 10_000
 
 
@@ -166,8 +159,10 @@ def test_a_person_labels_a_sentence_in_the_ui_and_pull_reads_it_back(browser, ls
     _wait(browser, lambda: len(radios()) == per_target * len(targets), "the choices to render")
     _settled(browser)
     want = {t: (stances[i % len(stances)], holders[i % len(holders)]) for i, t in enumerate(targets)}
-    _choose(browser, [i * per_target + pos for i, t in enumerate(targets)
-                      for pos in (stances.index(want[t][0]), len(stances) + holders.index(want[t][1]))])
+    want = {t: (s, None if s == "none" else h) for t, (s, h) in want.items()}  # a none stance has no holder row
+    _choose(browser, [i * per_target + stances.index(want[t][0]) for i, t in enumerate(targets)])
+    _choose(browser, [i * per_target + len(stances) + holders.index(want[t][1])
+                      for i, t in enumerate(targets) if want[t][1]])
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "sentence-task-labelled.png"))
     _retry(lambda: browser.find_element(By.XPATH, "//button[normalize-space()='Submit']").click(), "submitting")
@@ -247,3 +242,64 @@ def test_a_person_marks_claim_spans_in_the_ui_and_offsets_are_code_points(browse
     want = sorted((t, text.index(n), text.index(n) + len(n), n, sp) for t, n, sp in spans)
     assert got == want, (got, want)  # Python code-point offsets into the exact imported text, whitespace kept
     assert {r.stance for r in result.stances} == {stances[0]}
+
+
+def test_six_targets_get_shortcuts_and_a_holder_row_appears_with_a_stance(browser, ls_server, client, rows, tmp_path,
+                                                                          monkeypatch):
+    """A label file extended to a sixth target (as the README describes): its rows get keyboard shortcuts, and
+    its holder row shows once its stance is chosen; both by key presses in the real UI, read back by pull."""
+    import copy
+    import xml.etree.ElementTree as ET
+
+    from selenium.webdriver import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from natostance.annotate.labelstudio import config as C
+    from natostance.annotate.labelstudio.pull import pull
+
+    defs = copy.deepcopy(L.label_defs())
+    defs["target"]["enum"].append("china")
+    defs["target"]["x-titles"]["china"] = "China"
+    monkeypatch.setattr(L, "label_defs", lambda: defs)
+    monkeypatch.setattr(L, "labels_version", lambda: "2")
+    push(rows, round_name="ui6", kinds=["sentences"], client=client)
+    _login(browser, ls_server)
+    project = client.find_project(project_title("ui6", "sentences"))
+    task_id = client.task_units(project["id"], "sentence_id")["a-0001-s0001"]
+    browser.get(f"{ls_server.url}/projects/{project['id']}/data?task={task_id}")
+    _wait(browser, lambda: "China" in _text(browser), "the sixth target to render")
+    _settled(browser)
+    shown = lambda name: _shown(browser, name)  # noqa: E731
+    assert shown("author") == [] and shown("quoted") == []  # no holder row before a stance
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "sentence-task-six-targets.png"))
+    root = ET.fromstring(C.render("sentences").split("-->", 1)[1])
+    key = {(c.get("name"), x.get("value")): x.get("hotkey") for c in root.iter("Choices") for x in c.iter("Choice")}
+
+    def press(shortcut: str) -> None:
+        *mods, k = shortcut.split("+")
+        chain = ActionChains(browser)
+        for m in mods:
+            chain.key_down(Keys.SHIFT if m == "shift" else m)
+        chain.send_keys(k)
+        for m in mods:
+            chain.key_up(Keys.SHIFT if m == "shift" else m)
+        chain.perform()
+        time.sleep(0.5)
+
+    want = {t: ("none", None) for t in L.labels("target")} | {"china": ("against", "quoted"), "nato": ("favor", "author")}
+    browser.find_element(By.TAG_NAME, "body").click()
+    for target, (stance, holder) in want.items():
+        press(key[(C.stance_name(target), stance)])
+        if holder:
+            _wait(browser, lambda: len(shown(holder)) >= 1, f"the holder row of {target} to show")
+            press(key[(C.holder_name(target), holder)])
+    assert len(shown("author")) == 2  # two rows with a stance other than none: two holder rows, no more
+    assert key[(C.holder_name("china"), "quoted")].startswith("shift+")  # beyond Label Studio's own 33 keys
+    browser.save_screenshot(str(ARTIFACTS / "sentence-task-six-targets-labelled.png"))
+    _retry(lambda: browser.find_element(By.XPATH, "//button[normalize-space()='Submit']").click(), "submitting")
+    _wait(browser, lambda: client.project(project["id"]).get("total_annotations_number") == 1, "the annotation")
+    result = pull("ui6", kinds=["sentences"], out=tmp_path, client=client)
+    got = {r.target: (r.stance, r.holder) for r in result.stances if r.unit_id == "a-0001-s0001"}
+    assert got == want

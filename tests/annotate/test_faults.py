@@ -63,8 +63,12 @@ def test_missing_settings_say_which_variable(monkeypatch):
 def test_project_with_a_stale_config_is_refused_then_updated(client, rows):
     stale = C.render("sentences").replace('<Choice value="none"', '<Choice value="irrelevant"', 1)
     client.create_project(project_title("stale", "sentences"), stale)
-    with pytest.raises(NatoStanceError, match=r"'natostance stale sentences' \(id \d+\) .* differs from the one "
-                                              r"generated from schemas/labels.schema.json.*irrelevant"):
+    with pytest.raises(NatoStanceError, match=r"'natostance stale sentences' \(id \d+\) .* was made with another "
+                                              r"labeling config than the one schemas/labels.schema.json generates now: "
+                                              r"it was made with labels version 1, this push uses 1; stance_nato offers "
+                                              r"favor, against, neutral, irrelevant in the project, favor, against, "
+                                              r"neutral, none now\. A round's annotations share one config: push to a "
+                                              r"new round"):
         push(rows, round_name="stale", kinds=["sentences"], client=client)
     ensure_project(client, "stale", "sentences", update_config=True)
     (res,) = push(rows, round_name="stale", kinds=["sentences"], client=client)

@@ -91,12 +91,17 @@ def test_full_round_trip(client, rows, tmp_path):
     (span_pair,) = report["spans"]
     assert span_pair["exact_f1"] == pytest.approx(2 * 2 / (4 + 2)) and span_pair["speaker_agreement"] == 1.0
 
-    gold, claims, open_ = adjudicate(result.stances, result.claims)
-    ties = {e["unit"] for e in open_}
+    out = adjudicate(result.stances, result.claims)
+    ties = {e["unit"] for e in out.open}
     assert "sentences/a-0001-s0000/russia" in ties and "sentences/a-0001-s0001/russia" not in ties
     assert {(g["unit_id"], g["label"], g["holder"], g["article_id"], g["split"])
-            for g in gold if g["target"] == "russia"} >= {("a-0001-s0001", "against", "quoted", "a-0001", "test")}
-    assert len(claims) == 2 and all(c["type"] == "quantity" and c["split"] == "test" for c in claims)
+            for g in out.gold if g["target"] == "russia"} >= {("a-0001-s0001", "against", "quoted", "a-0001", "test")}
+    # "NATO" and "nato " are one speaker, for gold as for agreement
+    assert [(c["type"], c["speaker"], c["split"]) for c in out.claims] == [("quantity", "NATO", "test")] * 2
+    assert result.progress["sentences"] | {"per_annotator": None} == {
+        "units": 5, "annotations_per_unit": 2, "complete": 5, "open": 0, "started": 5, "cancelled": 0,
+        "per_annotator": None}
+    assert result.progress["sentences"]["per_annotator"] == {u: 5 for u in users}
 
     # a second push imports nothing and the server holds no duplicate
     second = push(rows, round_name="rt", client=client)

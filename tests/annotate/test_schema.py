@@ -31,10 +31,18 @@ def test_converted_records_and_adjudication_entries_match_the_schema(rows):
         v.validate(json.loads(json.dumps(to_json(rec))))
     bad = to_json(stances[0]) | {"stance": "love"}
     assert not v.is_valid(bad)
-    _, _, open_ = adjudicate(stances, spans)
-    assert open_
-    for entry in open_:
+    out = adjudicate(stances, spans, round_name="r9")
+    assert out.open
+    for entry in out.open:
         _validator("adjudication").validate(entry)
+    decided = {**out.open[0], "decision": "favor", "reason": "S5: the article backs the alliance", "who": "adj"}
+    _validator("adjudication").validate(decided)
+
+
+def test_the_shipped_adjudication_file_and_round_manifest_match_the_schema(repo):
+    for line in (repo / "annotation" / "adjudication" / "r1.jsonl").read_text(encoding="utf-8").splitlines():
+        _validator("adjudication").validate(json.loads(line))
+    _validator("round").validate(json.loads((repo / "annotation" / "records" / "r1" / "round.json").read_text()))
 
 
 def test_label_fields_point_at_the_label_file():

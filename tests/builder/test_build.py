@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dataset_copies import strip_annotations, tree
+from dataset_copies import plain_raw, tree
 from natostance.builder import pipeline as build_module
 from natostance.builder.pipeline import BuildOptions, build
 from natostance.errors import InputError, ManyErrors
@@ -21,10 +21,7 @@ DATASET = REPO / "dataset"
 
 @pytest.fixture
 def raw(tmp_path) -> Path:
-    dst = tmp_path / "raw"
-    shutil.copytree(DATASET / "raw", dst)
-    strip_annotations(dst)
-    return dst
+    return plain_raw(tmp_path / "raw")
 
 
 def test_committed_dataset_rebuilds_byte_for_byte(tmp_path):
@@ -136,10 +133,7 @@ def test_validate_reports_every_tampered_file(tmp_path):
 def test_annotations_that_no_longer_fit_the_text_stop_the_build(tmp_path):
     raw = tmp_path / "dataset" / "raw"
     shutil.copytree(DATASET / "raw", raw)
-    gold = tmp_path / "annotation" / "gold" / "r1"
-    shutil.copytree(REPO / "annotation" / "gold" / "r1", gold)
-    (tmp_path / "annotation" / "records").mkdir()
-    shutil.copytree(REPO / "annotation" / "records" / "r1", tmp_path / "annotation" / "records" / "r1")
+    shutil.copytree(REPO / "annotation", tmp_path / "annotation", ignore=shutil.ignore_patterns("exports"))
     report = build(raw, tmp_path / "out1")
     assert report.rows["stance"] and report.rows["claims"] and report.rows["annotations"]
     target = raw / "003_904e05130b9879e8.txt"  # the annotated article changes: its id and its units change
@@ -151,7 +145,7 @@ def test_annotations_that_no_longer_fit_the_text_stop_the_build(tmp_path):
 
 def test_campaign_files_named_but_missing_stop_the_build_unless_declined(tmp_path):
     raw = tmp_path / "raw"
-    shutil.copytree(DATASET / "raw", raw)  # sources.yaml names ../../annotation/gold/r1: not there
+    shutil.copytree(DATASET / "raw", raw)  # sources.yaml names ../../annotation/gold/<round>: not there
     with pytest.raises(InputError, match=r"sources.yaml: annotations named here not found at \.\./\.\./annotation"):
         build(raw, tmp_path / "out")
     assert not (tmp_path / "out").exists()

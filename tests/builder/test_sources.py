@@ -85,7 +85,8 @@ def test_jsonl_reads_every_good_line_and_rejects_bad_ones_by_line():
     assert good[1].meta.machine_translated and good[1].meta.original_language == "it"
     assert bad == [
         "crawl.jsonl:2: malformed JSON at column 2: Expecting property name enclosed in double quotes",
-        "crawl.jsonl:3: expected a non-empty string field 'text' (or 'html'), found none",
+        "crawl.jsonl:3: expected a non-empty string in one of text, maintext, content, body, article, html; "
+        "found none of them",
         "crawl.jsonl:4: field 'published': expected a date such as 2022-01-27, found 'yesterday'",
     ]
     assert good[0].record_sha256 != good[1].record_sha256

@@ -122,3 +122,31 @@ def synthetic(n_articles: int, seed: int = 0, sentences: int = 4, accuracy: floa
         )
     meta = {"system": f"synthetic {seed}", "authors": [], "dataset_version": "0.1.0", "trained_on": [], "tuned_on": []}
     return recs, rows, meta
+
+
+def perfect_rows(gold) -> list[dict]:
+    """A submission copied from the gold: every task, every gold unit, every gold claim span."""
+    from natostance.evaluation.gold import checkworthy_sentences
+
+    task = {"sentence": "sentence_stance", "article": "article_stance"}
+    rows = []
+    for r in gold.stance:
+        row = {"task": task[r["unit_type"]], "unit_id": r["unit_id"], "target": r["target"], "label": r["label"]}
+        if r["unit_type"] == "sentence":
+            row["holder"] = r["holder"]
+        rows.append(row)
+    cw = checkworthy_sentences(gold)
+    for a in gold.gold_articles():
+        for sid in gold.sentences_of.get(a, ()):
+            rows.append({"task": "claim_detection", "unit_id": sid, "checkworthy": sid in cw, "score": float(sid in cw)})
+    rows += [
+        {"task": "claim_spans", "article_id": c["article_id"], "start": c["start"], "end": c["end"], "speaker": c["speaker"]}
+        for c in gold.claims
+    ]
+    return rows
+
+
+def perfect_meta(gold, protocol: str | None = None) -> dict:
+    meta = {"system": "perfect (gold copy)", "authors": [], "dataset_version": gold.dataset_version,
+            "trained_on": [], "tuned_on": []}
+    return meta if protocol is None else dict(meta, protocol=protocol)

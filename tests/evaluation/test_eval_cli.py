@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 from eval_helpers import GOLD_DIR, SUBMISSIONS
 
 from natostance.cli import cli
+
+DATASET = Path(__file__).resolve().parents[2] / "dataset"
 
 
 def run(*args):
@@ -20,8 +23,8 @@ def test_check_ok_and_failure():
     bad = run("check", SUBMISSIONS / "NOTOK_many_errors.jsonl", "--gold", GOLD_DIR)
     assert bad.exit_code == 1
     lines = bad.stderr.splitlines() if hasattr(bad, "stderr") else bad.output.splitlines()
-    assert lines[0] == f"error: 6 error(s) in submission {SUBMISSIONS}/NOTOK_many_errors.jsonl"
-    assert len(lines) == 7 and all(x.startswith("error: ") for x in lines)
+    assert lines[0] == f"error: 5 error(s) in submission {SUBMISSIONS}/NOTOK_many_errors.jsonl"
+    assert len(lines) == 6 and all(x.startswith("error: ") for x in lines)
 
 
 def test_shape_then_check_against_the_manifest(tmp_path):
@@ -58,6 +61,8 @@ def test_score_writes_result_and_model_index(tmp_path):
 def test_score_refuses_a_training_split():
     res = run("score", GOLD_DIR, SUBMISSIONS / "ok.jsonl", "--split", "train")
     assert res.exit_code == 1 and "refusing to score it there" in res.output
+    res = run("score", GOLD_DIR, SUBMISSIONS / "ok.jsonl", "--split", "test", "--protocol", "cv")
+    assert res.exit_code == 1 and "protocol cv scores every gold article" in res.output
 
 
 def test_baseline_then_leaderboard(tmp_path):
@@ -71,7 +76,40 @@ def test_baseline_then_leaderboard(tmp_path):
     )
     assert page.exit_code == 0 and (tmp_path / "b.html").read_text().startswith("<!DOCTYPE html>")
     doc = json.loads(run("leaderboard", runs, "--gold", GOLD_DIR, "--resamples", 100, "--format", "json").output)
-    assert set(doc["tasks"]) >= {"sentence_stance", "claim_detection"}
+    [temporal] = doc["protocols"]  # both baselines are temporal runs: no cv table
+    assert temporal["protocol"] == "temporal" and set(temporal["tasks"]) >= {"sentence_stance", "claim_detection"}
+
+
+def test_rules_under_cv_ranks_every_dataset_article_with_cis_over_all_of_them(tmp_path):
+    from natostance.evaluation.gold import load_gold
+
+    articles = load_gold(DATASET).gold_articles()
+    runs = tmp_path / "runs"
+    res = run("baseline", "rules", "--gold", DATASET, "--protocol", "cv", "--out", runs / "rules-cv.jsonl")
+    assert res.exit_code == 0, res.output
+    md = run("leaderboard", runs, "--gold", DATASET, "--resamples", 200)
+    assert md.exit_code == 0, md.output
+    assert "## Protocol cv" in md.output and f"{len(articles)} gold articles." in md.output
+    doc = json.loads(run("leaderboard", runs, "--gold", DATASET, "--resamples", 200, "--format", "json").output)
+    [cv] = doc["protocols"]
+    assert cv["protocol"] == "cv" and cv["articles"] == len(articles) and cv["folds"]["k"] == len(articles)
+    for task, t in cv["tasks"].items():
+        [row] = t["rows"]
+        for name, f in row["metrics"].items():
+            assert f["clusters"] == len(articles), (task, name)
+            assert f["value"] is None or f["ci_low"] <= f["value"] <= f["ci_high"], (task, name)
+    scored = run("score", DATASET, runs / "rules-cv.jsonl", "--protocol", "cv", "--resamples", 50)
+    assert scored.exit_code == 0 and "protocol cv, split all" in scored.output
+    assert f"{len(articles)} articles" in scored.output
+
+
+def test_annotator_runs_and_the_deprecated_human_runs(tmp_path):
+    res = run("annotator-runs", DATASET, "--out", tmp_path / "a")
+    assert res.exit_code == 0 and "annotator-pass-1.jsonl" in res.output
+    old = run("human-runs", DATASET, "--out", tmp_path / "h")
+    assert old.exit_code == 0 and "deprecated: use 'natostance annotator-runs'" in old.output
+    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert "human-runs" not in run("--help").output and "annotator-runs" in run("--help").output
 
 
 def test_public_api_names_resolve():

@@ -1,5 +1,6 @@
 """Conformance: every metric equals scikit-learn and an independent re-implementation of the official formula
-(SemEval-2016 eval.pl, CheckThat! 2018-20 scorer, SemEval-2020 T11 SI scorer) to 1e-9 on random cases."""
+(SemEval-2016 eval.pl, CheckThat! 2018-20 scorer, SemEval-2020 T11 SI scorer) to 1e-9 on random cases, and
+departs from them exactly where metrics.py says (an absent class is undefined, not 0)."""
 
 from __future__ import annotations
 
@@ -38,18 +39,34 @@ def test_stance_metrics_equal_sklearn_and_eval_pl(data):
     before = (list(gold), list(pred))
     cm = M.confusion_matrix(np.array(gold), np.array(pred), K)
     every = list(range(K))
-    assert M.macro_f1(cm) == pytest.approx(
-        f1_score(gold, pred, labels=every, average="macro", zero_division=0), abs=1e-9
-    )
-    assert M.f_avg(cm, FAV, AG) == pytest.approx(
-        f1_score(gold, pred, labels=[FAV, AG], average="macro", zero_division=0), abs=1e-9
-    )
-    assert M.f_avg(cm, FAV, AG) == pytest.approx(eval_pl_f_avg(gold, pred), abs=1e-9)
+    # macro over the classes present in gold or predictions: scikit-learn's default (labels=None)
+    assert M.macro_f1(cm) == pytest.approx(f1_score(gold, pred, average="macro", zero_division=0), abs=1e-9)
+    present = [c for c in (FAV, AG) if c in gold or c in pred]
+    if present:
+        assert M.f_avg(cm, FAV, AG) == pytest.approx(
+            f1_score(gold, pred, labels=present, average="macro", zero_division=0), abs=1e-9
+        )
+        # eval.pl counts an absent favor/against as F = 0: equal with both present, half with one
+        assert M.f_avg(cm, FAV, AG) == pytest.approx(eval_pl_f_avg(gold, pred) * 2 / len(present), abs=1e-9)
+    else:
+        assert np.isnan(M.f_avg(cm, FAV, AG)) and eval_pl_f_avg(gold, pred) == 0.0
     assert M.accuracy(cm) == pytest.approx(accuracy_score(gold, pred), abs=1e-9)
     p, r, f = M.per_class_prf(cm)
-    sp, sr, sf, _ = precision_recall_fscore_support(gold, pred, labels=every, zero_division=0)
-    np.testing.assert_allclose(np.stack([p, r, f]), np.stack([sp, sr, sf]), atol=1e-9)
+    sp, sr, sf, _ = precision_recall_fscore_support(gold, pred, labels=every, zero_division=np.nan)
+    np.testing.assert_allclose(np.stack([p, r, f]), np.stack([sp, sr, sf]), atol=1e-9, equal_nan=True)
     assert (gold, pred) == before
+
+
+@few
+@given(st.lists(st.integers(0, K - 1), min_size=1, max_size=60))
+def test_a_perfect_prediction_scores_one_on_every_defined_stance_figure(gold):
+    cm = M.confusion_matrix(np.array(gold), np.array(gold), K)
+    p, r, f = M.per_class_prf(cm)
+    for values in (p, r, f):
+        assert all(v == 1.0 for v, c in zip(values, range(K)) if c in gold)
+        assert all(np.isnan(v) for v, c in zip(values, range(K)) if c not in gold)
+    assert M.macro_f1(cm) == 1.0 and M.accuracy(cm) == 1.0
+    assert M.f_avg(cm, FAV, AG) == 1.0 if {FAV, AG} & set(gold) else np.isnan(M.f_avg(cm, FAV, AG))
 
 
 @few
@@ -57,7 +74,8 @@ def test_stance_metrics_equal_sklearn_and_eval_pl(data):
 def test_positive_f1_equals_sklearn(data):
     g, p = np.array([x for x, _ in data]), np.array([y for _, y in data])
     tp, fp, fn = (g & p).sum(), (~g & p).sum(), (g & ~p).sum()
-    assert M.binary_f1(tp, fp, fn) == pytest.approx(f1_score(g, p, pos_label=True, zero_division=0), abs=1e-9)
+    ours, theirs = M.binary_f1(tp, fp, fn), f1_score(g, p, pos_label=True, zero_division=np.nan)
+    assert (np.isnan(ours) and np.isnan(theirs)) if not (g | p).any() else ours == pytest.approx(theirs, abs=1e-9)
 
 
 def checkthat_ap(gold, ranked):
@@ -84,8 +102,10 @@ def test_average_precision_equals_checkthat_and_sklearn(data):
     assert ap == pytest.approx(checkthat_ap(gold, order), abs=1e-9)
     if len(set(scores)) == len(scores):  # sklearn's AP agrees once no ties remain
         assert ap == pytest.approx(average_precision_score(gold, scores), abs=1e-9)
-    for k in (1, 3, 5):
-        assert M.precision_at_k([gold[i] for i in order], k) == pytest.approx(sum(gold[i] for i in order[:k]) / k)
+    r = sum(gold)
+    assert M.r_precision([gold[i] for i in order]) == pytest.approx(sum(gold[i] for i in order[:r]) / r)
+    perfect = sorted(gold, reverse=True)
+    assert M.average_precision(perfect) == 1.0 and M.r_precision(perfect) == 1.0
 
 
 @few
@@ -122,7 +142,8 @@ def runs(charset):
 
 
 def s20_t11(gold, pred):
-    """SemEval-2020 T11 SI: P = 1/|S| sum_s sum_t |s&t|/|s|, R = 1/|T| sum_s sum_t |s&t|/|t|, on merged spans."""
+    """SemEval-2020 T11 SI: P = 1/|S| sum_s sum_t |s&t|/|s|, R = 1/|T| sum_s sum_t |s&t|/|t|, on merged spans
+    (1.0 when both are empty)."""
     S, T = chars(runs(set().union(*chars(pred)))), chars(runs(set().union(*chars(gold))))
     if not S and not T:
         return 1.0
@@ -136,7 +157,13 @@ def s20_t11(gold, pred):
 def test_span_metrics_equal_independent_formulas(gold, pred):
     gm, pm = M.merge_spans(gold), M.merge_spans(pred)
     sp, sr = M.overlap_sums(gm, pm)
-    assert float(_span_f1(sp, sr, len(pm), len(gm))[0]) == pytest.approx(s20_t11(gold, pred), abs=1e-9)
+    ours = float(_span_f1(sp, sr, len(pm), len(gm))[0])
+    if gold or pred:
+        assert ours == pytest.approx(s20_t11(gold, pred), abs=1e-9)
+    else:  # the one departure: nothing in gold or predictions is undefined here, 1.0 in S20-T11
+        assert np.isnan(ours) and s20_t11(gold, pred) == 1.0
+    if gold:
+        assert float(_span_f1(*M.overlap_sums(gm, gm), len(gm), len(gm))[0]) == pytest.approx(1.0)
     g, p = set(gold), set(pred)
     tp = M.exact_matches(sorted(g), sorted(p))
     assert tp == len(g & p)
@@ -144,17 +171,28 @@ def test_span_metrics_equal_independent_formulas(gold, pred):
     ig = [any(s <= i < e for s, e in gold) for i in range(80)]
     ip = [any(s <= i < e for s, e in pred) for i in range(80)]
     tp_, fp_, fn_ = M.token_counts(tokens, gold, pred)
-    assert M.binary_f1(tp_, fp_, fn_) == pytest.approx(f1_score(ig, ip, zero_division=0), abs=1e-9)
+    np.testing.assert_allclose(M.binary_f1(tp_, fp_, fn_), f1_score(ig, ip, zero_division=np.nan), atol=1e-9)
 
 
 def test_zero_division_policy():
-    assert M.macro_f1(np.zeros((K, K))) == 0.0
-    assert float(_span_f1(0, 0, 0, 0)[0]) == 1.0  # no gold, no predicted spans: S20-T11 gives 1
-    assert float(_span_f1(0, 0, 3, 0)[0]) == 0.0 and float(_span_f1(0, 0, 0, 2)[0]) == 0.0
-    assert M.binary_f1(0, 0, 0) == 0.0
+    assert np.isnan(M.macro_f1(np.zeros((K, K))))  # nothing to score: undefined, not 0
+    assert np.isnan(_span_f1(0, 0, 0, 0)).all()  # no gold, no predicted spans: undefined (S20-T11 gives 1)
+    f, p, r = (float(x) for x in _span_f1(0, 0, 3, 0))
+    assert f == 0.0 and p == 0.0 and np.isnan(r)  # spans predicted where there are none: P 0, R undefined
+    f, p, r = (float(x) for x in _span_f1(0, 0, 0, 2))
+    assert f == 0.0 and np.isnan(p) and r == 0.0  # gold spans, none predicted: R 0, P undefined
+    assert np.isnan(M.binary_f1(0, 0, 0)) and M.binary_f1(0, 1, 0) == 0.0 and M.binary_f1(0, 0, 1) == 0.0
+    # one class present in gold only, another predicted only: macro over exactly those two, both 0
+    cm = np.zeros((K, K))
+    cm[FAV, AG] = 3
+    assert M.macro_f1(cm) == 0.0 and M.f_avg(cm, FAV, AG) == 0.0
+    with np.errstate(all="raise"):  # no division warnings anywhere in the batch path
+        M.macro_f1(np.zeros((5, K, K))), M.f_avg(np.zeros((5, K, K)), FAV, AG), M.per_class_prf(np.zeros((K, K)))
 
 
 def test_speaker_accuracy_uses_the_best_overlapping_prediction():
     gold = [(0, 10, "Lavrov"), (20, 30, "Kremlin"), (40, 50, None), (60, 70, "Nobody")]
     pred = [(0, 4, "Putin"), (2, 12, " lavrov "), (22, 28, "Peskov"), (40, 50, "x")]
     assert M.speaker_matches(gold, pred) == (1, 2)
+    nested = [(0, 30, "Stoltenberg"), (5, 10, "Lavrov")]  # a gold span inside another, different speakers
+    assert M.speaker_matches(nested, nested) == (2, 2)  # the identical span wins the tie on overlap

@@ -65,3 +65,28 @@ def test_fast_and_reference_validators_agree_on_every_fixture_row():
     meta = json.loads((SUBMISSIONS / "ok.meta.json").read_text())
     for bad in (dict(meta, training_cutoff="2024-13-01"), dict(meta, trained_on=["x"]), dict(meta, extra=1), meta):
         assert schemas.fast_validator(schemas.META).is_valid(bad) == schemas.validator(schemas.META).is_valid(bad)
+
+
+@pytest.mark.parametrize(("gold_file", "config"), [("gold-stance", "stance"), ("gold-claim", "claims")])
+def test_gold_file_schemas_declare_no_field_of_their_own(gold_file, config):
+    """One contract: a gold file's fields are the dataset config's, by $ref; only 'required' is relaxed."""
+    gold = json.loads((schema_dir() / f"{gold_file}.schema.json").read_text())
+    dataset = json.loads((schema_dir() / f"{config}.schema.json").read_text())
+    assert list(gold["properties"]) == list(dataset["properties"])
+    for name, prop in gold["properties"].items():
+        assert prop == {"$ref": f"urn:natostance:schemas:{config}#/properties/{name}"}
+    assert set(gold["required"]) < set(dataset["required"])
+
+
+def test_a_dataset_row_is_a_gold_row_and_a_broken_one_is_named():
+    row = {"unit_id": "a-0000-00000000", "unit_type": "sentence", "article_id": "a", "split": "test",
+           "target": "nato", "label": "against", "holder": "quoted", "source": "majority", "n_annotators": 2}
+    assert schemas.problems(schemas.GOLD_STANCE, row) == []
+    core = {k: v for k, v in row.items() if k not in ("source", "n_annotators")}
+    assert schemas.problems(schemas.GOLD_STANCE, core) == []
+    assert schemas.problems(schemas.GOLD_STANCE, dict(core, label="pro")) == [
+        f"label: expected one of {', '.join(labels('stance'))}, found \"pro\""
+    ]
+    assert schemas.problems(schemas.GOLD_STANCE, dict(core, unit_id="")) != []
+    assert schemas.problems(schemas.GOLD_CLAIM, {"claim_id": "c", "article_id": "a", "split": "test", "start": 3,
+                                                 "end": 0, "speaker": "author", "type": "event"}) != []

@@ -57,7 +57,7 @@ def test_record_sets_follow_the_schemas_and_labels():
         types = {f["name"]: f["dataType"] for f in fields}
         ints = [n for n, p in props.items() if p.get("type") in ("integer", ["integer", "null"])]
         assert ints and all(types[n] == "sc:Integer" for n in ints)
-        assert {f["name"] for f in fields if f.get("repeated")} == {n for n, p in props.items() if p.get("type") == "array"}
+        assert {f["name"] for f in fields if f.get("repeated")} == {n for n, p in props.items() if p.get("type") in ("array", ["array", "null"])}
     split = sets["split_labels"]
     assert split["dataType"] == "sc:Enumeration"
     assert [d["split_labels/name"] for d in split["data"]] == list(labels.labels("split"))

@@ -19,3 +19,27 @@ def test_a_changed_count_is_detected(tmp_path):
     assert datasheet.stale(sheet, REPO / "dataset") == ["composition"]
     assert datasheet.update(sheet, REPO / "dataset") == ["composition"]
     assert datasheet.stale(sheet, REPO / "dataset") == []
+
+
+def test_who_labelled_is_stated_from_the_rounds_and_never_as_people():
+    """Each round's annotator kind comes from its round.json; nothing calls automated annotators human."""
+    import json
+
+    from natostance.annotate.rounds import KIND_WORDS
+
+    rounds = sorted((REPO / "annotation" / "records").glob("*/round.json"))
+    kinds = {p.parent.name: json.loads(p.read_text())["annotators"] for p in rounds}
+    assert kinds and set(kinds.values()) == {"automated"}
+    sheet = (REPO / "DATASHEET.md").read_text()
+    card = (REPO / "dataset" / "README.md").read_text()
+    croissant = json.loads((REPO / "dataset" / "croissant.json").read_text())
+    for name in kinds:
+        assert f"round {name}: " in sheet and f"round {name}: " in card
+    assert sheet.count(KIND_WORDS["automated"]) >= len(kinds) and KIND_WORDS["automated"] in card
+    for text in (sheet, card, json.dumps(croissant)):
+        for claim in ("Manual Human Curation", "project's maintainers, each labelling", "maintainer session",
+                      "labelled by the project's maintainers", "(human)"):
+            assert claim not in text
+    assert "Manual Human Curation" not in croissant["rai:dataCollectionType"]
+    assert "not people" in croissant["rai:annotatorDemographics"]
+    assert "language-model agents" in croissant["rai:dataAnnotationProtocol"]

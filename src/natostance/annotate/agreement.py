@@ -3,8 +3,10 @@
 * Krippendorff's alpha (nominal) per target, over all targets, and for the holder, each with a
   percentile bootstrap CI over units;
 * Cohen's kappa for every annotator pair (pooled over targets);
-* claim spans: exact and overlap F1 between annotator pairs, claim-type and speaker agreement on
-  exactly matched spans.
+* claim spans: F1 between annotator pairs on exact offsets, after the edge normalisation gold uses
+  (``normalise.span_bounds``, guidelines v1.2 C6/C7) and on overlap; claim-type and speaker agreement
+  (speakers compared by ``normalise.speaker_key``, as gold compares them) on spans matched after
+  normalisation.
 
 Cancelled annotations and empty choices are left out (they are not a label).
 """
@@ -12,13 +14,13 @@ Cancelled annotations and empty choices are left out (they are not a label).
 from __future__ import annotations
 
 import itertools
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from natostance import labels as L
+from natostance.annotate.normalise import normalised_span, speaker_key
 from natostance.annotate.records import ClaimSpan, StanceLabel
 
 
@@ -81,12 +83,12 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
     return None if pe == 1 else round(float((po - pe) / (1 - pe)), 6)
 
 
-def _norm(s: str | None) -> str:
-    return re.sub(r"\s+", " ", s or "").strip().casefold()
+def _f1(matched: int, a: int, b: int) -> float | None:
+    return round(2 * matched / (a + b), 6) if a or b else None
 
 
 def span_agreement(spans: Iterable[ClaimSpan]) -> list[dict]:
-    """Exact/overlap F1, type and speaker agreement for every annotator pair over shared articles."""
+    """Exact/normalised/overlap F1, type and speaker agreement for every annotator pair over shared articles."""
     by = defaultdict(lambda: defaultdict(list))  # annotator -> article -> spans
     for s in spans:
         by[s.annotator][s.unit_id].append(s)
@@ -95,17 +97,21 @@ def span_agreement(spans: Iterable[ClaimSpan]) -> list[dict]:
         shared = sorted(set(by[a]) & set(by[b]))
         sa = [s for u in shared for s in by[a][u]]
         sb = [s for u in shared for s in by[b][u]]
-        keyed_b = {(s.unit_id, s.start, s.end): s for s in sb}
-        exact = [(s, keyed_b[(s.unit_id, s.start, s.end)]) for s in sa if (s.unit_id, s.start, s.end) in keyed_b]
+        exact_b = {(s.unit_id, s.start, s.end) for s in sb}
+        exact = sum((s.unit_id, s.start, s.end) in exact_b for s in sa)
+        norm_b = {(s.unit_id, *normalised_span(s.start, s.end, s.text)): s for s in sb}
+        norm = [(s, norm_b[k]) for s in sa if (k := (s.unit_id, *normalised_span(s.start, s.end, s.text))) in norm_b]
         hit_a = sum(any(s.unit_id == t.unit_id and s.start < t.end and t.start < s.end for t in sb) for s in sa)
         hit_b = sum(any(s.unit_id == t.unit_id and s.start < t.end and t.start < s.end for t in sa) for s in sb)
         p, r = (hit_a / len(sa) if sa else 0.0), (hit_b / len(sb) if sb else 0.0)
         out.append({
             "annotators": [a, b], "articles": len(shared), "spans": [len(sa), len(sb)],
-            "exact_f1": round(2 * len(exact) / (len(sa) + len(sb)), 6) if sa or sb else None,
+            "exact_f1": _f1(exact, len(sa), len(sb)),
+            "normalised_f1": _f1(len(norm), len(sa), len(sb)),
             "overlap_f1": round(2 * p * r / (p + r), 6) if p + r else 0.0,
-            "type_agreement": round(sum(x.claim_type == y.claim_type for x, y in exact) / len(exact), 6) if exact else None,
-            "speaker_agreement": round(sum(_norm(x.speaker) == _norm(y.speaker) for x, y in exact) / len(exact), 6) if exact else None,
+            "type_agreement": round(sum(x.claim_type == y.claim_type for x, y in norm) / len(norm), 6) if norm else None,
+            "speaker_agreement": round(sum(speaker_key(x.speaker) == speaker_key(y.speaker) for x, y in norm)
+                                       / len(norm), 6) if norm else None,
         })
     return out
 
@@ -152,9 +158,11 @@ def to_markdown(report: dict) -> str:
     lines += ["", "## Cohen's kappa per annotator pair (all targets)", "", "| pair | kappa | items |", "|---|---:|---:|"]
     lines += [f"| {k['annotators'][0]} / {k['annotators'][1]} | {_fmt(k['kappa'])} | {k['items']} |" for k in report["kappa"]]
     lines += ["", "## Claim spans per annotator pair", "",
-              "| pair | articles | spans | exact F1 | overlap F1 | type agr. | speaker agr. |",
-              "|---|---:|---|---:|---:|---:|---:|"]
+              "Normalised: compared after the edge rules of guidelines v1.2 (C6, C7), as gold compares them; type "
+              "and speaker agreement on the spans matched that way.", "",
+              "| pair | articles | spans | exact F1 | normalised F1 | overlap F1 | type agr. | speaker agr. |",
+              "|---|---:|---|---:|---:|---:|---:|---:|"]
     lines += [f"| {s['annotators'][0]} / {s['annotators'][1]} | {s['articles']} | {s['spans'][0]} / {s['spans'][1]} "
-              f"| {_fmt(s['exact_f1'])} | {_fmt(s['overlap_f1'])} | {_fmt(s['type_agreement'])} "
-              f"| {_fmt(s['speaker_agreement'])} |" for s in report["spans"]]
+              f"| {_fmt(s['exact_f1'])} | {_fmt(s.get('normalised_f1'))} | {_fmt(s['overlap_f1'])} "
+              f"| {_fmt(s['type_agreement'])} | {_fmt(s['speaker_agreement'])} |" for s in report["spans"]]
     return "\n".join(lines) + "\n"

@@ -7,10 +7,12 @@ their JSON form. They are written as JSON Lines under ``annotation/records/<roun
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
+
+from natostance.errors import InputError
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,21 +86,36 @@ def write_jsonl(path: str | Path, records: Iterable[Record | dict]) -> int:
     return n
 
 
-def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
-    from natostance.errors import InputError
+ANNOTATION = "urn:natostance:schemas:annotation"  # schemas/annotation.schema.json
 
-    out = []
-    if not Path(path).is_file():
+
+def read_jsonl(path: str | Path, schema: str | Callable[[dict], str] | None = None) -> list[dict[str, Any]]:
+    """The objects of a JSON-lines file, each checked against ``schema`` (a schema ``$id`` or ``$ref``, or a
+    function of the object giving one) when given. Every bad line is named (line, field, expected, found;
+    the first 20 of each kind in full), then ``ManyErrors``; lines are read capped, one at a time."""
+    from natostance.evaluation.schemas import problems
+    from natostance.guard import ErrorLog, escape
+    from natostance.jsonlines import object_lines
+
+    path = Path(path)
+    if not path.is_file():
         raise InputError(str(path), "no such file (records are written by `natostance annotate pull`)")
-    with Path(path).open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    out.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{lineno}", f"expected one JSON object, found: {exc}") from None
+    log, out = ErrorLog(), []
+    for n, obj in object_lines(path, log):
+        ref = schema(obj) if callable(schema) else schema
+        found = problems(ref, obj) if ref else []
+        if found:
+            log.extend(f"{escape(path)}: lines that break their schema", [f"{path}:{n}: {p}" for p in found])
+        else:
+            out.append(obj)
+    log.raise_if_any(f"{path}: {{n}} problem(s)")
     return out
 
 
+def record_schema(obj: dict) -> str:
+    """The schema of one record line: ``$defs/stance`` or ``$defs/claim`` of the annotation schema, by ``record``."""
+    return f"{ANNOTATION}#/$defs/{'claim' if obj.get('record') == 'claim' else 'stance'}"
+
+
 def read_records(path: str | Path) -> list[Record]:
-    return [from_json(obj) for obj in read_jsonl(path)]
+    return [from_json(obj) for obj in read_jsonl(path, record_schema)]

@@ -15,7 +15,7 @@ class Meta:
     """What a file says about the article (all optional: never invented)."""
 
     title: str | None = None
-    author: str | None = None
+    authors: list[str] = field(default_factory=list)  # person or agency names, in byline order
     outlet: str | None = None  # original publisher
     republisher: str | None = None  # site or aggregator the copy comes from
     published: str | None = None  # ISO date of original publication, as the file states it
@@ -30,6 +30,7 @@ class Meta:
     tags: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     embeds: list[str] = field(default_factory=list)  # tweet/video URLs lifted out of the text
+    source_id: str | None = None  # the record's own id in the dump it comes from
 
 
 @dataclass(slots=True)
@@ -43,6 +44,7 @@ class RawArticle:
     meta: Meta = field(default_factory=Meta)
     source_line: int | None = None  # 1-based line for JSONL records
     header_blocks: int = 0  # how many leading blocks form the header (title, bylines) for header rules
+    unmapped: tuple[str, ...] = ()  # fields of a JSON record the builder has no column for (listed in the report)
 
 
 @dataclass(slots=True)
@@ -68,6 +70,7 @@ class Rejected:
 
     where: str
     reason: str
+    dropped: bool = False  # left out by a chosen policy (e.g. undated articles dropped), not a bad record
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"

@@ -9,30 +9,35 @@ a failed build leaves the previous dataset untouched. Bad files are all listed a
 
 from __future__ import annotations
 
-import hashlib
+import os
+import shutil
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from natostance import _version, labels, records
 
-from natostance.builder import sourcesfile
+from natostance.builder import sourcesfile, splits
 from natostance.builder.articleindex import ArticleIndex
 from natostance.publish.card import write_card
 from natostance.publish.croissant import CROISSANT, write_croissant
 from natostance.builder.document import RawArticle, Rejected
 from natostance.errors import InputError, ManyErrors, NatoStanceError
-from natostance.builder.goldconfigs import AnnotationInputs, build_rows
+from natostance.builder.goldconfigs import AnnotationInputs, build_rows, repository_of
 from natostance.builder.leakage import LeakageCheck
 from natostance.publish.manifest import write_manifest, write_splits
 from natostance.parquet_io import SortedSpill, buckets_for
 from natostance.builder.process import Drop, Sentences, process_article
 from natostance.builder.report import BuildReport
 from natostance.builder.sources import read_bytes
-from natostance.builder.swap import link_or_copy, staging
+from natostance.builder.sources.rawfile import MAX_ARTICLE_BYTES, RawFile, file_stat
+from natostance.builder.swap import staging
 
 OWNED = ("data/articles", "data/sentences", "raw", "README.md", CROISSANT, "manifest.json", "splits.json", "rejects.jsonl")
-ANNOTATION_OWNED = (*(f"data/{c}" for c in records.ANNOTATION_CONFIGS), "shape.json")
+ANNOTATION_OWNED = (*(f"data/{c}" for c in records.ANNOTATION_CONFIGS), "shape.json", "folds.json")
 FULL_CHECK_EVERY = 100  # one article in this many has its sentence rows checked row by row too (all with strict)
 
 
@@ -44,16 +49,20 @@ class BuildOptions:
     progress: bool = False
     annotations: bool = True  # build stance/claims/annotations from the campaign files sources.yaml names
     annotations_base: str | None = None  # folder those paths are relative to (default: the raw folder)
+    annotations_anywhere: bool = False  # allow campaign folders outside the repository holding that folder
     text_free: bool = False  # blank article/sentence texts and leave raw files out (see rehydrate.py)
     dataset_date: str | None = _version.DATASET_DATE  # release date: Croissant datePublished, manifest
+    split: dict[str, Any] | None = None  # split_rule keys given on the command line; they override sources.yaml
+    max_article_bytes: int = MAX_ARTICLE_BYTES  # a larger article file or JSON line is rejected by name
     strict: bool = False  # check every sentence row against its JSON Schema and its article text, row by row
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
-    """Every article file under ``raw_dir`` in name order (hidden files and the sources file excluded)."""
+    """Every article file under ``raw_dir`` in name order (hidden files and the sources file excluded), and
+    every symbolic link (links are never followed into folders; ``RawFile`` refuses those that leave)."""
     return sorted(
         p for p in raw_dir.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
+        if (p.is_symlink() or p.is_file()) and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
         and p.name != sourcesfile.SOURCES_FILE
     )
 
@@ -75,11 +84,37 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
     files = raw_files(raw_dir)
     if not files:
         raise InputError(str(raw_dir), "no article files found")
+    sources.rule = split_rule(sources, opts, ((RawFile(p, raw_dir, _name(p, raw_dir), opts.max_article_bytes).records(),
+                                               _name(p, raw_dir)) for p in files))
     with staging(out_dir, OWNED + ANNOTATION_OWNED) as tmp, \
-            tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.work-", dir=out_dir.parent) as work:
+            tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.work-{os.getpid()}-", dir=out_dir.parent) as work:
         report = _build_into(raw_dir, tmp, Path(work), files, sources, opts)
     report.out_dir = str(out_dir)
     return report
+
+
+def _name(path: Path, raw_dir: Path) -> str:
+    return path.relative_to(raw_dir).as_posix()
+
+
+def split_rule(sources: sourcesfile.Sources, opts: BuildOptions, files) -> splits.SplitRule:
+    """The rule this build uses: sources.yaml's, with the command line's keys on top; quantiles turned into
+    cut dates by a first pass that builds every record once only to read its date (``files`` yields
+    ``(records, name)`` lazily, so that pass is skipped when no quantile is asked for)."""
+    rule = splits.merge(sources.rule, opts.split)
+    if not rule.by_quantile:
+        return rule
+    days: Counter = Counter()
+    for recs, name in files:
+        for rec in recs:
+            if isinstance(rec, RawArticle):
+                try:
+                    article, _, _ = process_article(rec, sources.curated(name), splits.SplitRule())
+                except Drop:
+                    continue
+                if article["split_date"]:
+                    days[date.fromisoformat(article["split_date"])] += 1
+    return splits.resolve(rule, days)
 
 
 def dataset_meta(opts: BuildOptions) -> dict[str, str]:
@@ -108,7 +143,7 @@ def build_record(rec: RawArticle | Rejected, name: str, sources: sourcesfile.Sou
     try:
         article, sentences, removals = process_article(rec, sources.curated(name), sources.rule)
     except Drop as exc:
-        return Rejected(rec.source_file + (f":{rec.source_line}" if rec.source_line else ""), str(exc))
+        return Rejected(rec.source_file + (f":{rec.source_line}" if rec.source_line else ""), str(exc), exc.by_policy)
     if article["article_id"] in seen:
         return Rejected(name, f"duplicate of {seen[article['article_id']]} (same bytes)")
     seen[article["article_id"]] = name
@@ -142,18 +177,22 @@ def spill_article(spills: dict[str, SortedSpill], leakage: LeakageCheck, article
 def annotation_inputs(raw_dir: Path, sources: sourcesfile.Sources, opts: BuildOptions,
                       report: BuildReport) -> AnnotationInputs | None:
     base = Path(opts.annotations_base) if opts.annotations_base else raw_dir
-    ann = AnnotationInputs.resolve(base, sources.annotations) if opts.annotations else None
+    root = None if opts.annotations_anywhere else repository_of(base)
+    ann = AnnotationInputs.resolve(base, sources.annotations, root) if opts.annotations else None
     if sources.annotations and ann is None:
         if opts.annotations:
             raise InputError(sourcesfile.SOURCES_FILE, f"annotations named here not found at {sources.annotations.get('gold')} "
                              "(relative to the raw folder); build with --no-annotations for the text configs only")
         report.notes.append("built without annotations (--no-annotations): no stance, claims or annotations configs")
+    if ann:
+        report.notes.extend(ann.warnings())
+        report.labelling = ann.labelling()
     return ann
 
 
 def _build_into(raw_dir: Path, tmp: Path, work: Path, files: list[Path], sources: sourcesfile.Sources, opts: BuildOptions) -> BuildReport:
     meta = dataset_meta(opts)
-    buckets = buckets_for(sum(p.stat().st_size for p in files))
+    buckets = buckets_for(sum(file_stat(p).st_size for p in files))
     spills = text_spills(tmp, buckets)
     report = BuildReport(dataset_version=opts.dataset_version, text_free=opts.text_free,
                          articles=ArticleIndex(work / "index", buckets))
@@ -162,9 +201,10 @@ def _build_into(raw_dir: Path, tmp: Path, work: Path, files: list[Path], sources
     texts, splits_of, sentence_ids = {}, {}, set()
     for path in _progress(files, opts.progress):
         name = path.relative_to(raw_dir).as_posix()
-        data = path.read_bytes()
-        hashes[name] = hashlib.sha256(data).hexdigest()
-        for rec in read_records(data, name):
+        raw = RawFile(path, raw_dir, name, opts.max_article_bytes)
+        for rec in raw.records():
+            if isinstance(rec, RawArticle) and rec.unmapped:
+                report.note_unmapped(name, rec.unmapped)
             built = build_record(rec, name, sources, seen, opts.strict)
             if isinstance(built, Rejected):
                 rejected.append(built)
@@ -176,6 +216,8 @@ def _build_into(raw_dir: Path, tmp: Path, work: Path, files: list[Path], sources
                 sentence_ids.update(sentences.sentence_id)
             spill_article(spills, leakage, article, sentences, opts.text_free)
             report.add_article(article, removals)
+        if raw.sha:  # a refused link has none: never hashed, never copied
+            hashes[name] = raw.sha
     check_build(sources, hashes, rejected, report, opts)
     if ann:
         for config, rows in build_rows(ann, texts, splits_of, sentence_ids).items():
@@ -189,6 +231,7 @@ def _build_into(raw_dir: Path, tmp: Path, work: Path, files: list[Path], sources
     split_names = labels.labels("split")
     for config, spill in spills.items():
         report.rows[config] = spill.write(tmp / "data" / config, split_names, {**meta, "config": config})
+    report.notes.extend(split_notes(sources.rule, report))
     report.leakage = leakage.report()
     write_metadata(raw_dir, tmp, report, hashes, sources, meta, opts)
     report.articles.discard()  # the work folder goes; the report keeps its counts
@@ -201,8 +244,8 @@ def check_build(sources: sourcesfile.Sources, hashes: dict[str, str], rejected: 
     problems, notes = sourcesfile.check_hashes(sources, hashes, opts.allow_changed)
     report.notes.extend(notes)
     errors: list[NatoStanceError | str] = [*problems]
-    if rejected and not opts.keep_going:
-        errors.extend(str(r) for r in rejected)
+    if not opts.keep_going:
+        errors.extend(str(r) for r in rejected if not r.dropped)
     if errors:
         raise ManyErrors(errors, f"build failed: {len(errors)} problem(s); nothing was written")
     if not len(report.articles):
@@ -210,13 +253,27 @@ def check_build(sources: sourcesfile.Sources, hashes: dict[str, str], rejected: 
     report.rejected = rejected
 
 
+def split_notes(rule: splits.SplitRule, report: BuildReport) -> list[str]:
+    """The rule as used (quantiles with the dates they gave), then the summary's warnings about the split."""
+    notes = []
+    if rule.by_quantile:
+        notes.append(f"split quantiles {rule.validation_quantile}/{rule.test_quantile} gave validation_from "
+                     f"{rule.validation_from}, test_from {rule.test_from}")
+    return notes + [f"warning: {w}" for w in splits.warnings(rule, report.rows.get("articles", {}))]
+
+
 def write_metadata(raw_dir: Path, tmp: Path, report: BuildReport, hashes: dict[str, str],
                    sources: sourcesfile.Sources, meta: dict[str, str], opts: BuildOptions | None = None) -> None:
-    """Everything next to the Parquet files: shape, raw copies, splits file, rejects, card, Croissant, manifest."""
+    """Everything next to the Parquet files: shape, folds, raw copies, splits file, rejects, card, Croissant,
+    manifest."""
     opts = opts or BuildOptions(dataset_version=meta["dataset_version"], text_free=meta.get("text_free") == "true",
                                 dataset_date=meta.get("dataset_date"))
     if "stance" in report.rows and not opts.text_free:
         _write_shape(tmp, opts.dataset_version)
+    if "stance" in report.rows:
+        from natostance.evaluation.folds import write_folds
+
+        write_folds(tmp, opts.dataset_version)  # the cv protocol's folds by article (evaluation/folds.py)
     _copy_raw(raw_dir, tmp / "raw", {} if opts.text_free else hashes, sources, hashes)
     write_splits(tmp / "splits.json", report, sources.rule)
     if report.rejected:
@@ -252,8 +309,9 @@ def validate_rows(article: dict, sentences: Sentences, every_sentence: bool = Tr
 
 def _copy_raw(raw_dir: Path, dest: Path, hashes: dict[str, str], sources: sourcesfile.Sources,
               all_hashes: dict[str, str]) -> None:
-    """Raw files into the output byte for byte: a hard link where the file system allows, else a copy.
-    The sources file always lists every raw file's hash (``all_hashes``), also when no raw file is copied."""
+    """Raw files into the output byte for byte, as copies (a hard link would let an edit of the input change
+    the released file). The sources file always lists every raw file's hash (``all_hashes``), also when no
+    raw file is copied."""
     dest.mkdir(parents=True, exist_ok=True)
     made: set[Path] = {dest}
     for name in sorted(hashes):
@@ -261,5 +319,5 @@ def _copy_raw(raw_dir: Path, dest: Path, hashes: dict[str, str], sources: source
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        link_or_copy(raw_dir / name, target)
+        shutil.copyfile(raw_dir / name, target)
     (dest / sourcesfile.SOURCES_FILE).write_text(sourcesfile.render(sources, all_hashes), encoding="utf-8")

@@ -16,11 +16,16 @@ from typing import Any
 from natostance.builder.cleaning.steps import clean
 from natostance.builder.document import RawArticle
 from natostance.builder.segment import segment
-from natostance.builder.sourcesfile import SplitRule
+from natostance.builder.splits import SplitRule, Undated
 
 
 class Drop(Exception):
-    """The record is dropped, with this reason (counted in the build report)."""
+    """The record is dropped, with this reason (counted in the build report); ``by_policy`` when a chosen
+    policy drops it (undated articles under ``--undated drop``), not a problem with the record."""
+
+    def __init__(self, reason: str, by_policy: bool = False):
+        super().__init__(reason)
+        self.by_policy = by_policy
 
 
 @dataclass(slots=True)
@@ -83,8 +88,8 @@ def process_article(raw: RawArticle, curated: dict[str, Any], rule: SplitRule) -
     day, day_source = _split_date(meta.published, meta.posted, curated)
     try:
         split = rule.assign(day)
-    except ValueError:
-        raise Drop("no date to place it in a temporal split: add split_date_estimate in sources.yaml") from None
+    except Undated as exc:
+        raise Drop(str(exc), by_policy=exc.drop) from None
     curated_fields = []
     language = meta.language
     if language is None and curated.get("language"):
@@ -103,7 +108,7 @@ def process_article(raw: RawArticle, curated: dict[str, Any], rule: SplitRule) -
         "posted": meta.posted,
         "split_date": day.isoformat() if day else None,
         "split_date_source": day_source or None,
-        "author": meta.author,
+        "authors": list(meta.authors),
         "outlet": meta.outlet,
         "outlet_country": curated.get("outlet_country"),
         "republisher": meta.republisher,
@@ -121,6 +126,7 @@ def process_article(raw: RawArticle, curated: dict[str, Any], rule: SplitRule) -
         "source_sha256": raw.record_sha256,
         "source_format": raw.source_format,
         "source_line": raw.source_line,
+        "source_id": meta.source_id,
         "n_paragraphs": len(paragraphs),
         "n_sentences": len(spans),
     }

@@ -21,7 +21,9 @@ class BuildReport:
     rejected: list[Rejected] = field(default_factory=list)
     leakage: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unmapped: dict[str, Counter] = field(default_factory=dict)  # file -> JSON keys with no column -> records
     text_free: bool = False  # texts blanked, raw files left out (natostance rehydrate restores them)
+    labelling: dict[str, Any] | None = None  # who made the labels (goldconfigs.AnnotationInputs.labelling)
 
     @property
     def removals(self) -> Counter:
@@ -30,6 +32,9 @@ class BuildReport:
 
     def add_article(self, article: dict[str, Any], removals: dict[str, int]) -> None:
         self.articles.add(summary(article, removals))
+
+    def note_unmapped(self, source_file: str, keys) -> None:
+        self.unmapped.setdefault(source_file, Counter()).update(keys)
 
     def by(self, key: str) -> dict[str, int]:
         return self.articles.by(key)
@@ -42,7 +47,9 @@ class BuildReport:
             "articles_by_source_format": self.by("source_format"),
             "articles_by_outlet": self.by("outlet"),
             "removals": dict(sorted(self.removals.items())),
-            "rejected": [{"where": r.where, "reason": r.reason} for r in self.rejected],
+            "rejected": [{"where": r.where, "reason": r.reason, **({"dropped": True} if r.dropped else {})}
+                         for r in self.rejected],
+            "unmapped_fields": {f: dict(sorted(c.items())) for f, c in sorted(self.unmapped.items())},
             "leakage": self.leakage,
             "notes": self.notes,
         }
@@ -57,9 +64,18 @@ class BuildReport:
         lines.append("  by outlet: " + ", ".join(f"{k} {v}" for k, v in self.by("outlet").items()))
         lines.append("  removed or moved to metadata, by rule:")
         lines += [f"    {rule:<28} {n:>6}" for rule, n in sorted(self.removals.items())]
-        if self.rejected:
-            lines.append(f"  rejected ({len(self.rejected)}; see rejects.jsonl):")
-            lines += [f"    {r}" for r in self.rejected[:20]]
+        bad = [r for r in self.rejected if not r.dropped]
+        if bad:
+            lines.append(f"  rejected ({len(bad)}; see rejects.jsonl):")
+            lines += [f"    {r}" for r in bad[:20]]
+        dropped = Counter(r.reason for r in self.rejected if r.dropped)
+        lines += [f"  dropped by policy: {n} ({reason})" for reason, n in sorted(dropped.items())]
+        if self.unmapped:
+            lines.append("  fields with no column (kept in raw/ only), per file:")
+            lines += [f"    {f}: " + ", ".join(f"{k} ({n})" for k, n in sorted(c.items()))
+                      for f, c in sorted(self.unmapped.items())[:20]]
+            if len(self.unmapped) > 20:
+                lines.append(f"    … and {len(self.unmapped) - 20} more file(s): see --json")
         leaks = sum(x["near_duplicates"] for x in self.leakage)
         lines.append(f"  leakage: {leaks} near-duplicate sentence(s) shared across splits"
                      + "".join(f"; {'/'.join(x['splits'])}: {x['near_duplicates']}" for x in self.leakage))
@@ -69,4 +85,5 @@ class BuildReport:
     def write_rejects(self, path: Path) -> None:
         with path.open("w", encoding="utf-8") as fh:
             for r in self.rejected:
-                fh.write(json.dumps({"where": r.where, "reason": r.reason}, ensure_ascii=False) + "\n")
+                row = {"where": r.where, "reason": r.reason, **({"dropped": True} if r.dropped else {})}
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -9,39 +9,17 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
+from natostance import labels, yamlfile
+from natostance.builder.splits import SplitRule, parse as parse_split_rule, parse_date
 
-from natostance.errors import InputError
+__all__ = ["SOURCES_FILE", "CURATED_FIELDS", "Sources", "SplitRule", "load", "check_hashes", "render", "sha256_file"]
 
 SOURCES_FILE = "sources.yaml"
-CURATED_FIELDS = ("outlet_country", "language", "split_date_estimate", "split_date_basis")
-
-
-@dataclass(frozen=True, slots=True)
-class SplitRule:
-    """Temporal split by date: before ``validation_from`` train, before ``test_from`` validation, then test."""
-
-    validation_from: date | None = None
-    test_from: date | None = None
-
-    def assign(self, day: date | None) -> str:
-        if self.test_from is None and self.validation_from is None:
-            return "train"
-        if day is None:
-            raise ValueError("no date for the temporal split")
-        if self.test_from is not None and day >= self.test_from:
-            return "test"
-        if self.validation_from is not None and day >= self.validation_from:
-            return "validation"
-        return "train"
-
-    def to_dict(self) -> dict[str, str | None]:
-        return {k: (v.isoformat() if v else None) for k, v in (("validation_from", self.validation_from),
-                                                                ("test_from", self.test_from))}
+SCHEMA = "urn:natostance:schemas:sources"  # schemas/sources.schema.json
+CURATED_FIELDS = tuple(labels.load_schema("sources.schema.json")["$defs"]["curated"]["properties"])
 
 
 @dataclass(slots=True)
@@ -57,38 +35,25 @@ class Sources:
         return {**self.defaults, **(entry.get("curated") or {})}
 
 
-def _date(value: Any, where: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(where, f"expected a date YYYY-MM-DD, found {value!r}") from None
-
-
 def load(raw_dir: Path) -> Sources:
+    """The raw folder's sources file, checked against ``schemas/sources.schema.json`` (errors name the line)."""
     path = raw_dir / SOURCES_FILE
     if not path.is_file():
         return Sources(text=None)
     where = f"{path.name}"
-    text = path.read_text(encoding="utf-8")
-    try:
-        doc = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(where, f"not valid YAML: {exc}") from None
-    rule = doc.get("split_rule") or {}
-    files = doc.get("files") or {}
-    for name, entry in files.items():
-        bad = set((entry or {}).get("curated") or {}) - set(CURATED_FIELDS)
-        if bad:
-            raise InputError(f"{where}: files.{name}", f"unknown curated field(s) {sorted(bad)}; known: {list(CURATED_FIELDS)}")
-        if entry and "split_date_estimate" in (entry.get("curated") or {}):
-            entry["curated"]["split_date_estimate"] = _date(entry["curated"]["split_date_estimate"], f"{where}: files.{name}")
+    doc, text = yamlfile.load(path, SCHEMA, where)
+    doc = doc or {}
+    files = {k: v or {} for k, v in (doc.get("files") or {}).items()}
+    defaults = dict(doc.get("defaults") or {})
+    for name, entry in [("defaults", defaults), *((f"files.{k}", e.get("curated") or {}) for k, e in files.items())]:
+        if "split_date_estimate" in entry:  # an ISO date string (the schema checked its form)
+            entry["split_date_estimate"] = parse_date(entry["split_date_estimate"], f"{where}: {name}",
+                                                      "split_date_estimate")
     return Sources(
         text=text,
-        rule=SplitRule(_date(rule.get("validation_from"), where), _date(rule.get("test_from"), where)),
-        defaults=doc.get("defaults") or {},
-        files={k: v or {} for k, v in files.items()},
+        rule=parse_split_rule(doc.get("split_rule"), where),
+        defaults=defaults,
+        files=files,
         annotations=doc.get("annotations"),
     )
 

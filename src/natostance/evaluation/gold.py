@@ -21,11 +21,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from natostance._version import DATASET_VERSION
-from natostance.errors import InputError, ManyErrors
+from natostance.errors import InputError
 from natostance.evaluation import schemas
+from natostance.guard import ErrorLog, read_json_file, shown
+from natostance.jsonlines import object_lines
 
 CONFIGS = ("articles", "sentences", "stance", "claims")
 
@@ -48,7 +51,7 @@ class Gold:
 
 
 def restrict(gold: Gold, article_ids) -> Gold:
-    """The same gold limited to some articles (for a human row scored on the articles its annotator labelled)."""
+    """The same gold limited to some articles (an annotator row scored on the articles its pass labelled)."""
     keep = set(article_ids)
     return replace(
         gold,
@@ -71,13 +74,18 @@ def checkworthy_sentences(gold: Gold) -> set[str]:
 def _read(path: Path, config: str) -> list[dict[str, Any]]:
     jsonl = path / f"{config}.jsonl"
     if jsonl.is_file():
-        lines = jsonl.read_text(encoding="utf-8").splitlines()
-        return [json.loads(line) for line in lines if line.strip()]
+        log = ErrorLog()
+        rows = [row for _, row in object_lines(jsonl, log)]
+        log.raise_if_any(f"{{n}} error(s) in gold {jsonl}")
+        return rows
     if not (path / "data" / config).is_dir():
         if config == "claims":  # an annotated dataset may have no claims yet
             return []
+        hint = ("; a dataset gets its gold from an annotation round: `natostance annotate use-gold --round <round> "
+                "--raw <dataset>/raw`, then `natostance build <dataset>/raw --out <dataset>` (annotation/README.md)"
+                if (path / "data" / "articles").is_dir() else "")
         raise InputError(
-            str(path), f"expected config {config!r} ({config}.jsonl or data/{config}/*.parquet), found none"
+            str(path), f"expected config {config!r} ({config}.jsonl or data/{config}/*.parquet), found none{hint}"
         )
     try:
         from natostance.parquet_io import read_config
@@ -85,7 +93,11 @@ def _read(path: Path, config: str) -> list[dict[str, Any]]:
         return list(read_config(path, config))
     except (ImportError, KeyError):  # no builder reader, or it does not know this config (yet): read the files
         files = sorted((path / "data" / config).glob("*.parquet"))
-        return [row for f in files for row in pq.read_table(f).to_pylist()]
+        try:
+            return [row for f in files for row in pq.read_table(f).to_pylist()]
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(str(path / "data" / config), f"expected Parquet files, found one that cannot be read "
+                                                          f"({shown(str(exc), 160)})") from None
 
 
 def load_gold(path: str | Path) -> Gold:
@@ -97,14 +109,46 @@ def load_gold(path: str | Path) -> Gold:
     manifest = path / "manifest.json"
     version = DATASET_VERSION
     if manifest.is_file():
-        version = json.loads(manifest.read_text(encoding="utf-8")).get("dataset_version", version)
+        doc = read_json_file(manifest, "the dataset manifest (JSON)", max_bytes=None)
+        version = doc.get("dataset_version", version) if isinstance(doc, dict) else None
+        if not isinstance(version, str):
+            raise InputError(str(manifest), f"expected a JSON object with a dataset_version string, found "
+                                            f"{shown(doc if not isinstance(doc, dict) else version)}")
     return gold_from_records(rows, dataset_version=version, source=str(path))
+
+
+# the fields of article and sentence rows that scoring reads: (field, types)
+_NEEDED = {
+    "articles": (("article_id", str), ("split", str), ("text", (str, type(None)))),
+    "sentences": (("sentence_id", str), ("article_id", str), ("start", int), ("end", int)),
+}
+
+
+def _row_problems(config: str, rows: list[dict[str, Any]], source: str) -> list[str]:
+    out = []
+    for i, row in enumerate(rows, 1):
+        bad = [f for f, t in _NEEDED[config] if not isinstance(row.get(f), t) or isinstance(row.get(f), bool)]
+        if bad:
+            out.append(f"{source}/{config} row {i}: expected field(s) {', '.join(bad)} of the right type, found "
+                       f"{shown({f: row.get(f) for f in bad})}")
+    return out
 
 
 def gold_from_records(
     rows: dict[str, list[dict]], dataset_version: str = DATASET_VERSION, source: str = "<records>"
 ) -> Gold:
     """Build a ``Gold`` from plain records ``{"articles": [...], "sentences": [...], "stance": [...], ...}``."""
+    log = ErrorLog()
+    for config in _NEEDED:
+        log.extend(f"{source}/{config}: rows", _row_problems(config, rows.get(config, []), source))
+    log.raise_if_any(f"{{n}} error(s) in gold {source}")  # the checks below need rows of the right shape
+    bad: dict[str, set[int]] = {"stance": set(), "claims": set()}  # rows that break their schema: not checked further
+    for config, schema_id in (("stance", schemas.GOLD_STANCE), ("claims", schemas.GOLD_CLAIM)):
+        for i, row in enumerate(rows.get(config, []), 1):
+            problems = schemas.problems(schema_id, row)
+            if problems:
+                bad[config].add(i)
+                log.extend(f"{source}/{config}: rows", [f"{source}/{config} row {i}: {p}" for p in problems])
     articles = {r["article_id"]: r for r in rows.get("articles", [])}
     sentences = {r["sentence_id"]: r for r in rows.get("sentences", [])}
     by_article: dict[str, list[dict]] = {}
@@ -113,36 +157,32 @@ def gold_from_records(
     sentences_of = {
         a: tuple(s["sentence_id"] for s in sorted(v, key=lambda s: s["start"])) for a, v in by_article.items()
     }
-    errors: list[str] = []
-    for config, schema_id in (("stance", schemas.GOLD_STANCE), ("claims", schemas.GOLD_CLAIM)):
-        for i, row in enumerate(rows.get(config, []), 1):
-            errors += [f"{source}/{config} row {i}: {p}" for p in schemas.problems(schema_id, row)]
-    for i, row in enumerate(rows.get("stance", []), 1):
-        table = sentences if row.get("unit_type") == "sentence" else articles
-        if row.get("unit_id") not in table:
-            errors.append(
-                f"{source}/stance row {i}: unit_id {row.get('unit_id')!r} "
-                f"is not a {row.get('unit_type')} of the dataset"
-            )
-    for a in sorted({r.get("article_id") for r in rows.get("stance", [])} & set(articles)):
+    stance = [(i, r) for i, r in enumerate(rows.get("stance", []), 1) if i not in bad["stance"]]
+    for i, row in stance:
+        table = sentences if row["unit_type"] == "sentence" else articles
+        if row["unit_id"] not in table:
+            log.add(f"{source}/stance: units", f"{source}/stance row {i}: unit_id {shown(row['unit_id'])} "
+                                               f"is not a {row['unit_type']} of the dataset")
+        elif row["article_id"] not in articles:
+            log.add(f"{source}/stance: units", f"{source}/stance row {i}: article_id {shown(row['article_id'])} "
+                                               "is not an article of the dataset")
+    for a in sorted({r["article_id"] for _, r in stance if r["article_id"] in articles}):
         if not isinstance(articles[a].get("text"), str):
-            errors.append(
-                f"{source}/articles: article_id {a!r}: expected its text (a text-free build: rehydrate it "
-                "first), found null"
-            )
+            log.add(f"{source}/articles: texts", f"{source}/articles: article_id {shown(a)}: expected its text "
+                                                 "(a text-free build: rehydrate it first), found null")
     for i, row in enumerate(rows.get("claims", []), 1):
-        art = articles.get(row.get("article_id"))
+        if i in bad["claims"]:
+            continue
+        art = articles.get(row["article_id"])
         if art is None:
-            errors.append(f"{source}/claims row {i}: article_id {row.get('article_id')!r} is not in the dataset")
+            log.add(f"{source}/claims: articles", f"{source}/claims row {i}: article_id {shown(row['article_id'])} "
+                                                  "is not in the dataset")
         elif not isinstance(art.get("text"), str):
             continue  # reported above
         elif not 0 <= row["start"] < row["end"] <= len(art["text"]):
-            errors.append(
-                f"{source}/claims row {i}: expected 0 <= start < end <= {len(art['text'])}, "
-                f"found {row['start']}..{row['end']}"
-            )
-    if errors:
-        raise ManyErrors(errors, f"{len(errors)} error(s) in gold {source}")
+            log.add(f"{source}/claims: offsets", f"{source}/claims row {i}: expected 0 <= start < end <= "
+                                                 f"{len(art['text'])}, found {row['start']}..{row['end']}")
+    log.raise_if_any(f"{{n}} error(s) in gold {source}")
     return Gold(
         dataset_version,
         articles,

@@ -1,5 +1,6 @@
-"""The static HTML leaderboard: one self-contained file, no CDN, no network. Sortable tables (click a header),
-CIs in every cell, per-target bars with CI whiskers and confusion matrices as inline SVG.
+"""The static HTML leaderboard: one self-contained file, no CDN, no network. Per protocol and task a forest plot
+(``forest.py``), a sortable table (click a header) with CIs in every cell, per-target bars with CI whiskers
+and confusion matrices as inline SVG.
 
 Every string that comes from a submission goes through ``html.escape``; the script never writes HTML from
 data (it only reorders existing rows), so a system named ``<script>alert(1)</script>`` shows as text.
@@ -12,7 +13,8 @@ import hashlib
 import html
 from typing import Any
 
-from natostance.evaluation.leaderboard import p_text, per_target_columns
+from natostance.evaluation.forest import forest_svg
+from natostance.evaluation.leaderboard import display_name, p_text, per_target_columns, undefined_notes
 from natostance.labels import titles
 
 e = lambda x: html.escape(str(x), quote=True)  # noqa: E731
@@ -20,7 +22,7 @@ e = lambda x: html.escape(str(x), quote=True)  # noqa: E731
 CSS = """body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}
 th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3;cursor:pointer}
 th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
-tr.human{background:#fff8e1}tr.incompatible{color:#999}.ci{color:#666;font-size:12px}svg{margin:2px}
+tr.annotator{background:#fff3e6}.note{color:#8a4b08}figure{margin:1em 0}.ci{color:#666;font-size:12px}svg{margin:2px}
 details{margin:.3em 0}"""
 
 JS = """document.querySelectorAll('table.board').forEach(function(t){
@@ -46,8 +48,10 @@ def _script_hash() -> str:
 
 
 def _cell(f: dict[str, Any] | None) -> str:
-    if not f or f.get("value") is None:
+    if not f:
         return '<td data-sort="-1">–</td>'
+    if f.get("value") is None:
+        return f'<td data-sort="-1" title="{e(f.get("undefined") or "")}">undefined</td>'
     ci = f'<br><span class="ci">[{f["ci_low"]:.3f}, {f["ci_high"]:.3f}]</span>' if f.get("ci_low") is not None else ""
     opt = f.get("optimistic_ci")
     if opt:
@@ -113,19 +117,19 @@ def confusion_svg(cm: dict[str, Any] | None) -> str:
     return "".join(parts) + "</svg>"
 
 
-def per_target_table(task: str, t: dict[str, Any]) -> str:
+def per_target_table(sid: str, t: dict[str, Any]) -> str:
     """Sortable systems x targets table of the headline metric with CIs and support (stance tasks)."""
     targets = per_target_columns(t)
     if not targets:
         return ""
     names = titles("target")
     out = [
-        f'<h3>{e(task)}: {e(t["headline"])} per target</h3><table class="board" id="targets-{e(task)}">'
+        f'<h4>{e(t["headline"])} per target</h4><table class="board" id="targets-{sid}">'
         "<thead><tr><th>system</th>" + "".join(f"<th>{e(names[x])}</th>" for x in targets) + "</tr></thead><tbody>"
     ]
     for r in t["rows"]:
         cells = {b["group"]: b for b in r["per_target"]}
-        row = [f'<tr><td data-sort="{e(r["system"])}">{e(r["system"])}</td>']
+        row = [f'<tr><td data-sort="{e(r["system"])}">{e(display_name(r))}</td>']
         for x in targets:
             b = cells.get(x)
             if b is None:
@@ -140,6 +144,35 @@ def per_target_table(task: str, t: dict[str, Any]) -> str:
     return "".join(out) + "</tbody></table>"
 
 
+def _board_table(sid: str, t: dict[str, Any]) -> str:
+    metrics = list(t["rows"][0]["metrics"])
+    out = [
+        f'<table class="board" id="board-{sid}"><thead><tr><th>#</th><th>system</th>'
+        + "".join(f"<th>{e(m)}</th>" for m in metrics)
+        + "<th>articles</th><th>p vs next</th><th>versions</th></tr></thead><tbody>"
+    ]
+    for r in t["rows"]:
+        name = e(display_name(r))
+        if safe_url(r["url"]):
+            name = f'<a href="{e(r["url"])}" rel="nofollow noopener">{name}</a>'
+        p = r["p_vs_next"]["p_value"] if r["p_vs_next"] and not r["p_vs_next"]["few_clusters"] else None
+        hashes = ", ".join(f"{e(k)}:{e(v[:12])}" for k, v in sorted(r["split_hashes"].items()))
+        out.append(
+            f'<tr class="{"" if r["independent"] else "annotator"}"><td data-sort="{r["rank"]}">{r["rank"]}</td>'
+            f'<td data-sort="{e(r["system"])}" class="system">{name}</td>'
+            + "".join(_cell(r["metrics"].get(m)) for m in metrics)
+            + f'<td data-sort="{r["clusters"]}">{r["clusters"]}</td>'
+            + f'<td data-sort="{-1 if p is None else p}">{p_text(r["p_vs_next"])}</td>'
+            + f'<td data-sort="{e(r["dataset_version"])}">data {e(r["dataset_version"])}, scorer '
+            f'{e(r["scorer_version"])}<br><span class="ci">{hashes}</span></td></tr>'
+        )
+    notes = "".join(f"<br>undefined {e(n)}" for n in undefined_notes(t))
+    return "".join(out) + (
+        '</tbody></table><p class="ci">p vs next: paired article-cluster bootstrap, two-sided. '
+        f"† fewer than 10 articles: no p-value is shown and the CIs rest on very few clusters.{notes}</p>"
+    )
+
+
 def to_html(board: dict[str, Any]) -> str:
     out = [
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
@@ -147,48 +180,36 @@ def to_html(board: dict[str, Any]) -> str:
         f"script-src 'sha256-{_script_hash()}'\">",
         f"<title>NATO-Stance leaderboard</title><style>{CSS}</style></head><body>",
         "<h1>NATO-Stance leaderboard</h1>",
-        f'<p id="versions">Dataset {e(board["dataset_version"])}, split {e(board["split"])}, scorer '
-        f"{e(board['scorer_version'])}. 95% CIs: {e(board['bootstrap']['resamples'])} article-cluster bootstrap "
-        "resamples (percentile). Click a column header to sort.</p>",
+        f'<p id="versions">Dataset {e(board["dataset_version"])}, scorer {e(board["scorer_version"])}. 95% CIs: '
+        f"{e(board['bootstrap']['resamples'])} article-cluster bootstrap resamples (percentile). Every row was "
+        "re-scored from its submission; protocols are never mixed in one table. Click a column header to sort.</p>",
+        f'<p class="note">‡ {e(board["annotator_note"])}</p>',
     ]
-    for task, t in board["tasks"].items():
-        metrics = list(t["rows"][0]["metrics"])
+    for sec in board["protocols"]:
         out.append(
-            f'<h2>{e(task)}</h2><table class="board" id="board-{e(task)}"><thead><tr><th>#</th><th>system</th>'
-            + "".join(f"<th>{e(m)}</th>" for m in metrics)
-            + "<th>articles</th><th>p vs next</th><th>versions</th></tr></thead><tbody>"
+            f'<h2 id="protocol-{e(sec["protocol"])}">Protocol {e(sec["protocol"])}: {e(sec["title"])}</h2>'
+            f'<p>{sec["articles"]} gold articles.</p>'
         )
-        for r in t["rows"]:
-            cls = " ".join(
-                c for c in ("human" if r["kind"] == "human" else "", "" if r["compatible"] else "incompatible") if c
-            )
-            name = e(r["system"]) + (" <em>(human)</em>" if r["kind"] == "human" else "")
-            if safe_url(r["url"]):
-                name = f'<a href="{e(r["url"])}" rel="nofollow noopener">{name}</a>'
-            if r["subset_articles"]:
-                name += f' <span class="ci">subset of {r["subset_articles"]} articles</span>'
-            p = r["p_vs_next"]["p_value"] if r["p_vs_next"] and not r["p_vs_next"]["few_clusters"] else None
-            hashes = ", ".join(f"{e(k)}:{e(v[:12])}" for k, v in sorted(r["split_hashes"].items()))
+        for task, t in sec["tasks"].items():
+            sid = f"{e(sec['protocol'])}-{e(task)}"
+            out.append(f"<h3>{e(task)} ({e(sec['protocol'])})</h3>")
             out.append(
-                f'<tr class="{cls}"><td data-sort="{r["rank"]}">{r["rank"]}</td>'
-                f'<td data-sort="{e(r["system"])}" class="system">{name}</td>'
-                + "".join(_cell(r["metrics"].get(m)) for m in metrics)
-                + f'<td data-sort="{r["clusters"]}">{r["clusters"]}</td>'
-                + f'<td data-sort="{-1 if p is None else p}">{p_text(r["p_vs_next"])}</td>'
-                + f'<td data-sort="{e(r["dataset_version"])}">data {e(r["dataset_version"])}, scorer '
-                f'{e(r["scorer_version"])}<br><span class="ci">{hashes}</span></td></tr>'
+                f'<figure id="forest-{sid}">{forest_svg(task, t, [display_name(r) for r in t["rows"]])}'
+                f"<figcaption>{e(t['headline'])} with 95% article-cluster bootstrap CI (over "
+                f"{t['rows'][0]['clusters']} articles) per system; dashed line: a "
+                "perfect system (1.0); hollow orange: annotation passes (‡), not independent of the gold."
+                "</figcaption></figure>"
             )
-        out.append(
-            '</tbody></table><p class="ci">p vs next: paired article-cluster bootstrap, two-sided. '
-            "† fewer than 10 articles: no p-value is shown and the CIs rest on very few clusters.</p>"
-        )
-        out.append(per_target_table(task, t))
-        for r in t["rows"]:
-            plots = target_bars(r["per_target"], t["headline"]) + confusion_svg(r["confusion_matrix"])
-            if plots:
-                out.append(
-                    f"<details><summary>{e(r['system'])}: per target {e(t['headline'])} and confusion "
-                    f"matrix</summary>{plots}</details>"
-                )
+            out.append(_board_table(sid, t))
+            out.append(per_target_table(sid, t))
+            for r in t["rows"]:
+                plots = target_bars(r["per_target"], t["headline"]) + confusion_svg(r["confusion_matrix"])
+                if plots:
+                    out.append(
+                        f"<details><summary>{e(r['system'])}: per target {e(t['headline'])} and confusion "
+                        f"matrix</summary>{plots}</details>"
+                    )
+    if board.get("not_shown"):
+        out.append(f'<p class="ci">Not shown (another protocol): {e(", ".join(board["not_shown"]))}</p>')
     out.append(f"<script>{JS}</script></body></html>")
     return "\n".join(out)

@@ -1,10 +1,11 @@
-"""``leaderboard(folder, gold, split)``: score every submission in a folder (and load stored ``*.result.json``
-files), rank systems per task by the headline metric, add paired cluster-bootstrap p-values between
-neighbours, and render Markdown, JSON or a static HTML page (``html.py``).
+"""``leaderboard(folder, gold)``: one ranked table per protocol and task, every row re-scored from its
+submission (``verify.py``), paired cluster-bootstrap p-values between neighbours, rendered as Markdown, JSON
+or a static HTML page (``html.py``).
 
-Every row carries dataset version, split hashes and scorer version. A stored result made for another
-dataset version, other gold (split hash) or another scorer version is refused unless ``allow_incompatible``,
-and then it is marked ``compatible: false``. ``kind: human`` rows (annotator vs gold) are the ceiling.
+Protocols are never mixed in one table: ``cv`` (cross-validation over articles, every gold article scored
+once) comes first, the temporal split (``test`` by default) second; ``--protocol`` shows one of them.
+Rows of kind ``annotator`` are passes of the automated annotators scored against the gold made from those
+passes: shown for reference, marked as not independent, never called human.
 """
 
 from __future__ import annotations
@@ -12,67 +13,29 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from natostance._version import __version__
-from natostance.errors import ManyErrors, NatoStanceError
+from natostance._version import SCORER_VERSION
+from natostance.errors import NatoStanceError
 from natostance.evaluation import TASKS
 from natostance.evaluation import bootstrap as B
+from natostance.evaluation.folds import gold_folds
 from natostance.evaluation.gold import Gold, load_gold, split_hashes
+from natostance.evaluation.protocol import Protocol, resolve
 from natostance.evaluation.result import ScoreResult
-from natostance.evaluation.score import score
-from natostance.evaluation.submission import find_submissions
+from natostance.evaluation.verify import collect
 from natostance.labels import labels, titles
 
 SECONDARY = {
     "sentence_stance": ("f_avg", "holder_accuracy"),
     "article_stance": ("f_avg",),
-    "claim_detection": ("map", "p_at_5"),
+    "claim_detection": ("map", "r_precision"),
     "claim_spans": ("overlap_f1", "token_f1", "speaker_accuracy"),
 }
-
-
-def incompatibility(result: ScoreResult, gold: Gold, split: str) -> str | None:
-    d = result.doc
-    if d["dataset_version"] != gold.dataset_version:
-        return f"dataset version {d['dataset_version']}, expected {gold.dataset_version}"
-    want = split_hashes(gold)
-    for s in want if split == "all" else [split]:
-        if d["split_hashes"].get(s) != want.get(s):
-            return f"gold hash of split {s} {str(d['split_hashes'].get(s))[:12]}, expected {want.get(s, '')[:12]}"
-    if d["scorer_version"] != __version__:
-        return f"scorer version {d['scorer_version']}, expected {__version__}"
-    if d["split"] != split:
-        return f"split {d['split']}, expected {split}"
-    return None
-
-
-def collect(
-    folder: str | Path,
-    gold: Gold,
-    split: str,
-    allow_incompatible: bool = False,
-    resamples: int = B.DEFAULT_RESAMPLES,
-    seed: int = B.DEFAULT_SEED,
-) -> list[tuple[ScoreResult, str | None]]:
-    """Scored results of a folder, each with its incompatibility (None when compatible); all errors at once."""
-    folder = Path(folder)
-    errors: list[NatoStanceError | str] = []
-    out: list[tuple[ScoreResult, str | None]] = []
-    for path in find_submissions(folder):
-        try:
-            out.append((score(gold, path, split, resamples=resamples, seed=seed), None))
-        except ManyErrors as exc:
-            errors += exc.errors
-        except NatoStanceError as exc:
-            errors.append(exc)
-    for path in sorted(folder.glob("*.result.json")):
-        res = ScoreResult.load(path)
-        why = incompatibility(res, gold, split)
-        if why and not allow_incompatible:
-            errors.append(f"{path}: incompatible result ({why}); pass --allow-incompatible to show it marked")
-        out.append((res, why))
-    if errors:
-        raise ManyErrors(errors, f"{len(errors)} error(s) while building the leaderboard from {folder}")
-    return out
+ANNOTATOR_NOTE = (
+    "annotator rows are single annotation passes (one annotator in one round; this dataset's rounds were made "
+    "by automated annotators, AI language-model agents, not people) scored against the gold, which was "
+    "adjudicated from the passes of its own round: not independent of the gold and not a human ceiling; "
+    "agreement between passes of one kind of automated annotator is not human agreement."
+)
 
 
 def compare(
@@ -108,16 +71,19 @@ def p_text(p_vs_next: dict[str, Any] | None) -> str:
     return "n/a†" if p_vs_next["few_clusters"] else f"{p_vs_next['p_value']:.3f}"
 
 
-def _row(res: ScoreResult, why: str | None, task: str) -> dict[str, Any]:
+def _row(res: ScoreResult, task: str, n_articles: int) -> dict[str, Any]:
     d, t = res.doc, res.doc["tasks"][task]
+    scope = d.get("scope_articles")
     head = t["metrics"][t["headline"]]
     return {
         "system": d["system"],
         "kind": d.get("kind", "system"),
+        "independent": d.get("kind", "system") != "annotator",
         "authors": d["meta"].get("authors", []),
         "url": d["meta"].get("url"),
         "training_cutoff": d["meta"].get("training_cutoff"),
         "value": head["value"],
+        "undefined": head.get("undefined"),
         "ci_low": head["ci_low"],
         "ci_high": head["ci_high"],
         "clusters": head["clusters"],
@@ -128,46 +94,75 @@ def _row(res: ScoreResult, why: str | None, task: str) -> dict[str, Any]:
         "dataset_version": d["dataset_version"],
         "split_hashes": d["split_hashes"],
         "scorer_version": d["scorer_version"],
-        "subset_articles": len(d["scope_articles"]) if d.get("scope_articles") else None,
-        "compatible": why is None,
-        "incompatibility": why,
+        "subset_articles": head["clusters"] if scope and head["clusters"] < n_articles else None,
+        "verified": d.get("verified"),
     }
+
+
+def _table(results: list[ScoreResult], task: str, n_articles: int, resamples: int, seed: int) -> dict[str, Any]:
+    """Rows of one task ranked by the headline figure (undefined last), with p-values between neighbours."""
+    ranked = sorted(
+        (r for r in results if task in r.doc["tasks"]),
+        key=lambda r: (r.headline(task)["value"] is None, -(r.headline(task)["value"] or 0.0), r.system),
+    )
+    rows = [_row(r, task, n_articles) for r in ranked]
+    for i, row in enumerate(rows):
+        row["rank"] = i + 1
+        row["p_vs_next"] = None
+        if i + 1 < len(rows):
+            a, b = ranked[i], ranked[i + 1]
+            if a.stats[task].articles == b.stats[task].articles and None not in (row["value"], rows[i + 1]["value"]):
+                row["p_vs_next"] = compare(a, b, task, resamples=resamples, seed=seed)
+    return {"headline": ranked[0].doc["tasks"][task]["headline"], "rows": rows}
 
 
 def leaderboard(
     folder: str | Path,
     gold: Gold | str | Path,
-    split: str = "test",
+    split: str | None = None,
     *,
+    protocol: str | None = None,
     allow_incompatible: bool = False,
     resamples: int = B.DEFAULT_RESAMPLES,
     seed: int = B.DEFAULT_SEED,
 ) -> dict[str, Any]:
-    """The leaderboard document (JSON-able): one ranked table per task."""
+    """The leaderboard document (JSON-able): per protocol (cv, then the temporal split) one table per task.
+
+    ``allow_incompatible``: a stored result made by another scorer version is re-scored instead of refused."""
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
-    results = collect(folder, gold, split, allow_incompatible, resamples, seed)
-    tasks: dict[str, Any] = {}
-    for task in TASKS:
-        entries = [(r, why) for r, why in results if task in r.doc["tasks"]]
-        if not entries:
+    protocols: list[Protocol] = (
+        [resolve("cv"), resolve("temporal", split)] if protocol is None else [resolve(protocol, split)]
+    )
+    results, skipped = collect(folder, gold, protocols, resamples, seed, allow_incompatible)
+    sections = []
+    for p in protocols:
+        n_articles = len(gold.gold_articles(p.split))
+        tasks = {
+            t: _table(results[p.key], t, n_articles, resamples, seed)
+            for t in TASKS
+            if any(t in r.doc["tasks"] for r in results[p.key])
+        }
+        if not tasks:
             continue
-        entries.sort(key=lambda e: (-(e[0].headline(task)["value"] or 0.0), e[0].system))
-        rows = [_row(r, why, task) for r, why in entries]
-        for i, row in enumerate(rows):
-            row["rank"] = i + 1
-            row["p_vs_next"] = None
-            if i + 1 < len(rows):
-                a, b = entries[i][0], entries[i + 1][0]
-                if task in a.stats and task in b.stats and a.stats[task].articles == b.stats[task].articles:
-                    row["p_vs_next"] = compare(a, b, task, resamples=resamples, seed=seed)
-        tasks[task] = {"headline": entries[0][0].doc["tasks"][task]["headline"], "rows": rows}
+        folds = gold_folds(gold) if p.name == "cv" else None
+        sections.append(
+            {
+                "protocol": p.name,
+                "split": p.split,
+                "title": p.title() + (f" ({folds.describe()})" if folds else ""),
+                "articles": n_articles,
+                "folds": {"scheme": folds.scheme, "k": len(folds)} if folds else None,
+                "tasks": tasks,
+            }
+        )
     return {
         "dataset_version": gold.dataset_version,
-        "split": split,
         "split_hashes": split_hashes(gold),
-        "scorer_version": __version__,
+        "scorer_version": SCORER_VERSION,
         "bootstrap": {"resamples": resamples, "seed": seed, "cluster": "article"},
-        "tasks": tasks,
+        "protocols": sections,
+        "not_shown": skipped,
+        "annotator_note": ANNOTATOR_NOTE,
     }
 
 
@@ -182,47 +177,63 @@ def md_escape(text: Any) -> str:
 
 
 def _fmt(f: dict[str, Any] | None) -> str:
-    if not f or f.get("value") is None:
+    if not f:
         return "–"
+    if f.get("value") is None:
+        return "undefined" if f.get("undefined") else "–"
     ci = f" [{f['ci_low']:.3f}, {f['ci_high']:.3f}]" if f.get("ci_low") is not None else ""
     return f"{f['value']:.3f}{ci}"
 
 
+def display_name(r: dict[str, Any]) -> str:
+    """The row's system name with its marks, as plain text (escape it for the output format)."""
+    name = r["system"] + ("" if r["independent"] else " ‡")
+    return name + (f" (subset of {r['subset_articles']} articles)" if r["subset_articles"] else "")
+
+
+def undefined_notes(t: dict[str, Any]) -> list[str]:
+    """'metric: reason' for every figure of a task table that is undefined in some row."""
+    seen = {f"{m}: {f['undefined']}" for r in t["rows"] for m, f in r["metrics"].items() if f.get("undefined")}
+    return sorted(seen)
+
+
 def to_markdown(board: dict[str, Any]) -> str:
     lines = [
-        f"Dataset {board['dataset_version']}, split `{board['split']}`, scorer {board['scorer_version']}; "
-        f"95% CIs from {board['bootstrap']['resamples']} article-cluster bootstrap resamples.",
+        f"Dataset {board['dataset_version']}, scorer {board['scorer_version']}; 95% CIs from "
+        f"{board['bootstrap']['resamples']} article-cluster bootstrap resamples. Every row was re-scored from "
+        "its submission. Protocols are never mixed in one table.",
         "",
     ]
-    for task, t in board["tasks"].items():
-        metrics = list(t["rows"][0]["metrics"])
-        lines += [
-            f"### {task}",
-            "",
-            "| # | system | " + " | ".join(metrics) + " | articles | p vs next |",
-            "|---|---|" + "---|" * len(metrics) + "---|---|",
-        ]
-        for r in t["rows"]:
-            name = md_escape(r["system"]) + (" (human)" if r["kind"] == "human" else "")
-            name += f" (subset of {r['subset_articles']} articles)" if r["subset_articles"] else ""
-            name += "" if r["compatible"] else " ⚠ incompatible"
-            cells = [
-                str(r["rank"]),
-                name,
-                *(_fmt(r["metrics"].get(m)) for m in metrics),
-                str(r["clusters"]),
-                p_text(r["p_vs_next"]),
-            ]
-            lines.append("| " + " | ".join(cells) + " |")
-        lines += [
-            "",
-            "p vs next: paired article-cluster bootstrap p-value against the next row (two-sided); "
-            "† fewer than 10 articles: no p-value is shown (the JSON keeps it, marked few_clusters), and CIs rest "
-            "on very few clusters.",
-            "",
-        ]
-        lines += _per_target_markdown(t)
+    for sec in board["protocols"]:
+        lines += [f"## Protocol {sec['protocol']}: {sec['title']}", "", f"{sec['articles']} gold articles.", ""]
+        for task, t in sec["tasks"].items():
+            lines += _task_markdown(task, t)
+    if board.get("not_shown"):
+        lines += ["Not shown (they declare another protocol): " + ", ".join(map(md_escape, board["not_shown"])), ""]
+    lines += [f"‡ {board['annotator_note']}", ""]
     return "\n".join(lines)
+
+
+def _task_markdown(task: str, t: dict[str, Any]) -> list[str]:
+    metrics = list(t["rows"][0]["metrics"])
+    lines = [
+        f"### {task}",
+        "",
+        "| # | system | " + " | ".join(metrics) + " | articles | p vs next |",
+        "|---|---|" + "---|" * len(metrics) + "---|---|",
+    ]
+    for r in t["rows"]:
+        cells = [str(r["rank"]), md_escape(display_name(r)), *(_fmt(r["metrics"].get(m)) for m in metrics)]
+        lines.append("| " + " | ".join([*cells, str(r["clusters"]), p_text(r["p_vs_next"])]) + " |")
+    lines += [
+        "",
+        "p vs next: paired article-cluster bootstrap p-value against the next row (two-sided); "
+        "† fewer than 10 articles: no p-value is shown (the JSON keeps it, marked few_clusters), and CIs rest "
+        "on very few clusters.",
+        *(f"undefined {note}" for note in undefined_notes(t)),
+        "",
+    ]
+    return lines + _per_target_markdown(t)
 
 
 def per_target_columns(task_board: dict[str, Any]) -> list[str]:
@@ -252,5 +263,5 @@ def _per_target_markdown(t: dict[str, Any]) -> list[str]:
                 else f"{_fmt(b['metrics'].get(t['headline']))} n={b['support_units']}"
                 + (" ⚠" if b["low_support"] else "")
             )
-        lines.append(f"| {md_escape(r['system'])} | " + " | ".join(out) + " |")
+        lines.append(f"| {md_escape(display_name(r))} | " + " | ".join(out) + " |")
     return lines + [""]

@@ -1,11 +1,22 @@
 """Pure metric functions. Every one takes plain arrays or tuples, never mutates them, and broadcasts over
 leading batch axes so the bootstrap can evaluate 1,000 replicates in one call.
 
-Zero-division policy (one rule, everywhere): a precision with no predictions, a recall with no gold items
-and an F1 with P + R = 0 are **0** (scikit-learn ``zero_division=0``), with one exception taken from the
-official SemEval-2020 Task 11 scorer: for claim *spans*, when a split has neither gold nor predicted spans,
-P = R = F1 = **1**. A class absent from both gold and predictions still enters a macro average (as 0), as
-in SemEval-2016 ``eval.pl``; scikit-learn matches when called with ``labels=`` the full class list.
+**Perfect means 1.0; nothing to measure means undefined (NaN, reported as ``null`` with the reason).**
+One zero-division policy, everywhere:
+
+* precision of a class with no predictions of it, recall of a class with no gold items of it: undefined;
+* F1 = 2·TP / (2·TP + FP + FN): undefined only when the class is in neither gold nor predictions, 0 when
+  it is in one of them and never matched (scikit-learn ``zero_division=np.nan`` gives the same three);
+* macro-F1 averages over the classes present in gold **or** predictions (scikit-learn's default,
+  ``labels=None``), so a class that nothing is and nothing predicts neither helps nor hurts;
+* F_avg (SemEval-2016 Task 6) averages F1 of ``favor`` and ``against`` over those of the two that are
+  present in gold or predictions; with neither present it is undefined.
+
+Where this departs from SemEval-2016 ``eval.pl``: there a class absent from both gold and predictions counts
+as F = 0 in F_avg, so a split without ``favor`` items caps a perfect system at 0.5. Both agree whenever
+favor and against each occur in gold or predictions (tests/evaluation/test_eval_metrics.py checks both).
+Spans follow the same rule: with neither gold nor predicted spans, span F1 is undefined (the SemEval-2020
+Task 11 scorer returns 1 there).
 """
 
 from __future__ import annotations
@@ -20,46 +31,66 @@ def confusion_matrix(gold: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
     return np.bincount(np.asarray(gold, np.int64) * k + np.asarray(pred, np.int64), minlength=k * k).reshape(k, k)
 
 
-def _div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+def ratio(num, den) -> np.ndarray:
+    """num / den, NaN (undefined) where den == 0; no warnings."""
     num, den = np.asarray(num, float), np.asarray(den, float)
-    return np.divide(num, den, out=np.zeros(np.broadcast(num, den).shape), where=den != 0)
+    return np.divide(num, den, out=np.full(np.broadcast(num, den).shape, np.nan), where=den != 0)
 
 
-def f1_from_pr(p: np.ndarray, r: np.ndarray) -> np.ndarray:
-    return _div(2 * np.asarray(p) * r, np.asarray(p) + r)
+def f1_from_counts(tp, fp, fn) -> np.ndarray:
+    """2·TP / (2·TP + FP + FN): NaN when there is nothing in gold or predictions, else the usual F1."""
+    tp = np.asarray(tp, float)
+    return ratio(2 * tp, 2 * tp + np.asarray(fp, float) + fn)
+
+
+def f1_from_pr(p, r) -> np.ndarray:
+    """Harmonic mean of ratio-based P and R (span overlap): NaN when both are undefined (nothing in gold or
+    predictions); 0 when one is undefined (nothing predicted, or nothing to find) or P + R = 0."""
+    p, r = np.asarray(p, float), np.asarray(r, float)
+    both = np.isfinite(p) & np.isfinite(r)
+    p0, r0 = np.where(both, p, 0.0), np.where(both, r, 0.0)
+    f = np.nan_to_num(ratio(2 * p0 * r0, p0 + r0), nan=0.0)
+    return np.where(both, f, np.where(np.isnan(p) & np.isnan(r), np.nan, 0.0))
+
+
+def nanmean_last(x) -> np.ndarray:
+    """Mean over the last axis ignoring NaN; NaN where every entry is NaN (no RuntimeWarning)."""
+    x = np.asarray(x, float)
+    ok = np.isfinite(x)
+    return ratio(np.where(ok, x, 0.0).sum(axis=-1), ok.sum(axis=-1))
 
 
 def per_class_prf(cm: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-class precision, recall, F1 of a (..., K, K) confusion matrix; each (..., K)."""
+    """Per-class precision, recall, F1 of a (..., K, K) confusion matrix; each (..., K), NaN where undefined."""
     cm = np.asarray(cm, float)
     tp = np.diagonal(cm, axis1=-2, axis2=-1)
-    p = _div(tp, cm.sum(axis=-2))
-    r = _div(tp, cm.sum(axis=-1))
-    return p, r, f1_from_pr(p, r)
+    n_pred, n_gold = cm.sum(axis=-2), cm.sum(axis=-1)
+    return ratio(tp, n_pred), ratio(tp, n_gold), ratio(2 * tp, n_pred + n_gold)
 
 
 def macro_f1(cm: np.ndarray) -> np.ndarray:
-    """Unweighted mean of per-class F1 over **all** K classes (scikit-learn ``average='macro'``, ``labels`` = all)."""
-    return per_class_prf(cm)[2].mean(axis=-1)
+    """Unweighted mean of per-class F1 over the classes present in gold or predictions (scikit-learn's
+    ``average='macro'`` with ``labels=None``); NaN for an empty matrix."""
+    return nanmean_last(per_class_prf(cm)[2])
 
 
 def f_avg(cm: np.ndarray, favor: int, against: int) -> np.ndarray:
-    """SemEval-2016 Task 6 F_avg = (F1_favor + F1_against) / 2 over the pooled matrix (``eval.pl`` "Macro F").
+    """SemEval-2016 Task 6 F_avg: mean F1 of favor and against over those present in gold or predictions.
 
     The other classes are real classes (they lower P and R of favor/against) but are not averaged.
     """
     f = per_class_prf(cm)[2]
-    return (f[..., favor] + f[..., against]) / 2
+    return nanmean_last(np.stack([f[..., favor], f[..., against]], axis=-1))
 
 
 def accuracy(cm: np.ndarray) -> np.ndarray:
     cm = np.asarray(cm, float)
-    return _div(np.trace(cm, axis1=-2, axis2=-1), cm.sum(axis=(-2, -1)))
+    return ratio(np.trace(cm, axis1=-2, axis2=-1), cm.sum(axis=(-2, -1)))
 
 
 def binary_f1(tp, fp, fn) -> np.ndarray:
-    """Positive-class F1 (CheckThat! 2023 style) from counts; zero-division 0."""
-    return f1_from_pr(_div(tp, np.asarray(tp, float) + fp), _div(tp, np.asarray(tp, float) + fn))
+    """Positive-class F1 (CheckThat! 2023 style) from counts; NaN with no positives in gold or predictions."""
+    return f1_from_counts(tp, fp, fn)
 
 
 # ---------- ranking (claim detection) ----------
@@ -83,9 +114,12 @@ def average_precision(relevant_ranked) -> float | None:
     return float((hits[rel] / (np.flatnonzero(rel) + 1)).mean())
 
 
-def precision_at_k(relevant_ranked, k: int) -> float:
-    """Relevant items among the first k, divided by k (lists shorter than k count missing ranks as misses)."""
-    return float(np.asarray(relevant_ranked[:k], bool).sum() / k)
+def r_precision(relevant_ranked) -> float | None:
+    """Precision among the first R ranked items, R = number of relevant items (CheckThat! 2018–20 "R-P");
+    1 for a perfect ranking, None when the list has no relevant item."""
+    rel = np.asarray(relevant_ranked, bool)
+    r = int(rel.sum())
+    return float(rel[:r].sum() / r) if r else None
 
 
 # ---------- spans (claim spans); spans are (start, end) character offsets, end exclusive ----------
@@ -138,16 +172,21 @@ def token_counts(tokens, gold, pred) -> tuple[int, int, int]:
 
 def speaker_matches(gold, pred) -> tuple[int, int]:
     """(correct, matched) speakers: each gold span (start, end, speaker) with a non-null speaker is matched to the
-    predicted span of largest overlap (ties: earliest start, then shortest); speakers compare after
-    ``casefold`` and whitespace normalisation. Gold spans that no prediction overlaps are not counted."""
+    predicted span of largest overlap (ties: the one closest in extent, i.e. fewest characters in one span but
+    not the other, so an identical span wins over one that contains it; then earliest start, then shortest);
+    speakers compare after ``casefold`` and whitespace normalisation. Gold spans that no prediction overlaps
+    are not counted."""
     norm = lambda x: " ".join(str(x).casefold().split()) if x is not None else None  # noqa: E731
     correct = matched = 0
     for gs, ge, gsp in gold:
         if gsp is None:
             continue
-        best = max(((min(pe, ge) - max(ps, gs), -ps, -(pe - ps), psp) for ps, pe, psp in pred), default=None)
+        best = max(
+            ((min(pe, ge) - max(ps, gs), -(abs(ps - gs) + abs(pe - ge)), -ps, -(pe - ps), psp) for ps, pe, psp in pred),
+            default=None,
+        )
         if best is None or best[0] <= 0:
             continue
         matched += 1
-        correct += norm(best[3]) == norm(gsp)
+        correct += norm(best[-1]) == norm(gsp)
     return correct, matched

@@ -34,7 +34,9 @@ def model_index(result, dataset_type: str = DATASET_TYPE, metrics: tuple[str, ..
                 if f["ci_low"] is not None
                 else ""
             )
-            items.append({"type": m, "value": round(f["value"], 6), "name": f"{task} {m}{ci}", "verified": False})
+            protocol = doc.get("protocol", "temporal")
+            name = f"{task} {m}, protocol {protocol}{ci}"
+            items.append({"type": m, "value": round(f["value"], 6), "name": name, "verified": False})
         results.append(
             {
                 "task": {"type": TASK_TYPES[task], "name": task},

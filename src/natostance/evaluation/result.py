@@ -2,11 +2,12 @@
 comparison needs. Tables convert to pandas for notebooks::
 
     r = natostance.score("dataset", "runs/tfidf.jsonl")
-    r.to_pandas("metrics")     # task, metric, value, ci_low, ci_high, clusters, optimistic CI
+    r.to_pandas("metrics")     # task, metric, value (None = undefined, with the reason), CI, clusters
     r.to_pandas("per_class")   # stance tasks: class, precision, recall, f1 (+ CIs)
     r.to_pandas("per_target")  # stance tasks: target, macro_f1, f_avg, support, low_support
     r.to_pandas("per_outlet")  # also per_year, per_translation (original vs machine-translated)
-    r.to_pandas("breakdown")   # every breakdown (target, outlet, year, translation)
+    r.to_pandas("per_fold")    # protocol cv: one row per fold (one article under leave-one-article-out)
+    r.to_pandas("breakdown")   # every breakdown (target, outlet, year, translation, fold)
     r.to_pandas("confusion")   # stance tasks: gold x predicted counts
 """
 
@@ -17,9 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from natostance.errors import InputError
+from natostance.guard import read_json_file
 
-BY = {"per_target": "target", "per_outlet": "outlet", "per_year": "year", "per_translation": "translation"}
+BY = {
+    "per_target": "target",
+    "per_outlet": "outlet",
+    "per_year": "year",
+    "per_translation": "translation",
+    "per_fold": "fold",
+}
 TABLES = ("metrics", "per_class", *BY, "breakdown", "confusion")
+MAX_RESULT_BYTES = 256 << 20
 
 
 class ScoreResult:
@@ -39,16 +48,25 @@ class ScoreResult:
         return json.dumps(self.doc, indent=indent, ensure_ascii=False, allow_nan=False)
 
     def save(self, path: str | Path) -> Path:
+        """Write the result as JSON; the submission and metadata paths it names become relative to ``path``'s
+        folder, so the leaderboard finds (and checks) them wherever the folder is moved."""
+        from natostance.evaluation.verify import relative_to
+
         path = Path(path)
-        path.write_text(self.to_json() + "\n", encoding="utf-8")
+        doc = dict(self.doc)
+        if isinstance(doc.get("submission"), dict):
+            doc["submission"] = relative_to(doc["submission"], path.parent)
+        path.write_text(ScoreResult(doc).to_json() + "\n", encoding="utf-8")
         return path
 
     @classmethod
     def load(cls, path: str | Path) -> ScoreResult:
-        try:
-            return cls(json.loads(Path(path).read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise InputError(str(path), f"expected a score result (JSON), found an unreadable file ({exc})") from exc
+        """A stored result: a JSON object, read bounded (``guard.read_json_file``: UTF-8, size, nesting and
+        numbers checked). What it claims is verified against a re-score by ``verify.py``."""
+        doc = read_json_file(path, "a score result (JSON)", MAX_RESULT_BYTES)
+        if not isinstance(doc, dict):
+            raise InputError(str(path), f"expected a score result (a JSON object), found {type(doc).__name__}")
+        return cls(doc)
 
     def headline(self, task: str) -> dict[str, Any] | None:
         t = self.doc["tasks"].get(task)
@@ -67,7 +85,8 @@ class ScoreResult:
                     row = {"task": task, "class": c}
                     for part in ("precision", "recall", "f1"):
                         f = t["metrics"][f"{part}_{c}"]
-                        row |= {part: f["value"], f"{part}_ci_low": f["ci_low"], f"{part}_ci_high": f["ci_high"]}
+                        row |= {part: f["value"], f"{part}_ci_low": f["ci_low"], f"{part}_ci_high": f["ci_high"],
+                                f"{part}_undefined": f.get("undefined")}
                     out.append(row)
             elif table in BY or table == "breakdown":
                 for b in t.get("breakdowns", []):
@@ -111,4 +130,5 @@ def _flat(f: dict[str, Any]) -> dict[str, Any]:
         "optimistic_ci_low": opt[0],
         "optimistic_ci_high": opt[1],
         "optimistic_level": f.get("optimistic_level"),
+        "undefined": f.get("undefined"),
     }

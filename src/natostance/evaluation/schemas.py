@@ -13,12 +13,14 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from natostance.guard import escape, shown
 from natostance.labels import schema_dir
 
 SUBMISSION = "urn:natostance:schemas:submission"
 META = "urn:natostance:schemas:submission-meta"
 GOLD_STANCE = "urn:natostance:schemas:gold-stance"
 GOLD_CLAIM = "urn:natostance:schemas:gold-claim"
+SHAPE = "urn:natostance:schemas:shape"
 
 
 @lru_cache(maxsize=None)
@@ -33,35 +35,47 @@ def registry() -> Registry:
 
 @lru_cache(maxsize=None)
 def validator(schema_id: str) -> Draft202012Validator:
-    schema = registry().contents(schema_id)
+    """The validator of a schema ``$id``, or of a ``$ref`` into one (``urn:…:annotation#/$defs/stance``)."""
+    schema = {"$ref": schema_id} if "#" in schema_id else registry().contents(schema_id)
     return Draft202012Validator(schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def _field(error) -> str:
-    return ".".join(str(p) for p in error.absolute_path) or "row"
+    return ".".join(fields_text([p], 1) for p in error.absolute_path) or "row"
+
+
+def fields_text(names, limit: int = 5) -> str:
+    """Field names for a message: each cut to 40 characters and escaped, at most ``limit`` of them, then a count."""
+    names = [str(n) for n in names]
+    text = ", ".join(escape(n if len(n) <= 40 else n[:40] + "…") for n in names[:limit])
+    return text + (f" and {len(names) - limit:,} more" if len(names) > limit else "")
 
 
 def describe(error) -> str:
-    """One sentence for one jsonschema error: '<field>: expected <what>, found <value>'."""
-    kind, want, found = error.validator, error.validator_value, error.instance
+    """One sentence for one jsonschema error: '<field>: expected <what>, found <value>' (values cut short)."""
+    kind, want, found = error.validator, error.validator_value, shown(error.instance, style="json")
+    at = f"{_field(error)}: " if error.absolute_path else ""
     if kind == "required":
-        missing = [k for k in want if k not in found]
-        return f"missing field(s) {', '.join(missing)}"
+        missing = [k for k in want if k not in error.instance]
+        return f"{at}missing field(s) {', '.join(missing)}"
     if kind == "additionalProperties":
-        extra = sorted(k for k in found if k not in error.schema.get("properties", {}))
-        return f"unexpected field(s) {', '.join(extra)}"
+        extra = sorted(k for k in error.instance if k not in error.schema.get("properties", {}))
+        return f"{at}unexpected field(s) {fields_text(extra)}"
     if kind == "enum":
-        return f"{_field(error)}: expected one of {', '.join(map(str, want))}, found {json.dumps(found)}"
+        return f"{_field(error)}: expected one of {', '.join(map(str, want))}, found {found}"
     if kind == "anyOf":
-        return f"{_field(error)}: expected {_anyof_text(error)}, found {json.dumps(found)}"
+        return f"{_field(error)}: expected {_anyof_text(error)}, found {found}"
     if kind == "type":
         kinds = want if isinstance(want, str) else " or ".join(want)
-        return f"{_field(error)}: expected {kinds}, found {json.dumps(found)}"
-    if kind in ("minimum", "maximum"):
-        return f"{_field(error)}: expected {'>=' if kind == 'minimum' else '<='} {want}, found {json.dumps(found)}"
+        return f"{_field(error)}: expected {kinds}, found {found}"
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        op = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[kind]
+        return f"{_field(error)}: expected {op} {want}, found {found}"
+    if kind == "pattern":
+        return f"{_field(error)}: expected {error.schema.get('description') or 'text matching ' + want}, found {found}"
     if kind == "format":
-        return f"{_field(error)}: expected a {want} (YYYY-MM-DD), found {json.dumps(found)}"
-    return f"{_field(error)}: expected {kind} {json.dumps(want)}, found {json.dumps(found)}"
+        return f"{_field(error)}: expected a {want} (YYYY-MM-DD), found {found}"
+    return f"{_field(error)}: expected {kind} {shown(want, style='json')}, found {found}"
 
 
 def _anyof_text(error) -> str:
@@ -109,5 +123,5 @@ def problems(schema_id: str, instance: Any) -> list[str]:
     if isinstance(instance, dict) and v.schema.get("unevaluatedProperties") is False:
         extra = sorted(set(instance) - _allowed_fields(v.schema, instance))
         if extra:
-            out.append(f"unexpected field(s) {', '.join(extra)}")
+            out.append(f"unexpected field(s) {fields_text(extra)}")
     return list(dict.fromkeys(out))  # one 'required' error per missing field would repeat the same sentence

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from natostance.errors import InputError
+from natostance.errors import InputError, ManyErrors
 from natostance.evaluation.gold import Gold
+from natostance.guard import read_json_file, shown
 
 FORMAT = "natostance-shape/1"
 UNIT_TASK = {"sentence": "sentence_stance", "article": "article_stance"}
@@ -111,14 +112,33 @@ def write_shape(shape: Shape, path: str | Path) -> Path:
     return path
 
 
+def read_format_file(path: str | Path, fmt: str, what: str) -> dict[str, Any]:
+    """A JSON object tagged ``"format": fmt`` (shape manifest, folds file), or an ``InputError`` naming the file
+    (read with ``guard.read_json_file``: UTF-8, nesting and numbers bounded)."""
+    doc = read_json_file(path, f"{what} (JSON)", max_bytes=None)
+    if not isinstance(doc, dict) or doc.get("format") != fmt:
+        found = doc.get("format") if isinstance(doc, dict) else type(doc).__name__
+        raise InputError(str(path), f"expected format {fmt!r}, found {shown(found)}")
+    return doc
+
+
 def read_shape(path: str | Path) -> Shape:
-    path = Path(path)
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputError(str(path), f"expected a shape manifest (JSON), found an unreadable file ({exc})") from exc
-    if doc.get("format") != FORMAT:
-        raise InputError(str(path), f"expected format {FORMAT!r}, found {doc.get('format')!r}")
+    """A shape manifest, checked against ``schemas/shape.schema.json`` (every problem named, the first
+    ``guard.MAX_PER_KIND`` in full) and for units whose sentence or article it does not list."""
+    from natostance.evaluation import schemas
+    from natostance.guard import MAX_PER_KIND
+
+    doc = read_format_file(path, FORMAT, "a shape manifest")
+    problems = schemas.problems(schemas.SHAPE, doc)
+    if not problems:
+        listed = {a["article_id"] for a in doc["articles"]}
+        sentences = {s for a in doc["articles"] for s in a["sentences"]}
+        problems = [f"stance_units.{i}: unit_id: expected a{' sentence' if u['unit_type'] == 'sentence' else 'n article'} "
+                    f"the manifest lists, found {shown(u['unit_id'])}"
+                    for i, u in enumerate(doc["stance_units"])
+                    if u["unit_id"] not in (sentences if u["unit_type"] == "sentence" else listed)]
+    if problems:
+        raise ManyErrors([f"{path}: {p}" for p in problems[:MAX_PER_KIND]], f"{path}: {len(problems)} problem(s)")
     articles = {
         a["article_id"]: {"split": a["split"], "length": a["length"], "sentences": tuple(a["sentences"])}
         for a in doc["articles"]

@@ -19,7 +19,6 @@ from natostance.evaluation.gold import Gold, checkworthy_sentences
 from natostance.labels import labels
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
-P_AT = (1, 3, 5, 10)
 
 
 @dataclass(frozen=True)
@@ -37,6 +36,7 @@ class TaskStats:
     metrics: dict[str, Any]
     unit_metrics: tuple[str, ...]
     headline: str
+    undefined: dict[str, str]  # metric -> why it has no value when its statistics give NaN
 
     def matrix(self, by_unit: bool = False, mask: np.ndarray | None = None) -> np.ndarray:
         from natostance.evaluation.bootstrap import cluster_matrix
@@ -47,16 +47,14 @@ class TaskStats:
         return cluster_matrix(keys[m], self.col[m], self.val[m], n, len(self.columns))
 
 
-def _ratio(a, b):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    return np.divide(a, b, out=np.full(np.broadcast(a, b).shape, np.nan), where=b != 0)
+_ratio = M.ratio
 
 
 def _span_f1(p_num, r_num, n_pred, n_gold):
-    """P = p_num/|S|, R = r_num/|T|; both empty -> 1 (S20-T11); else zero-division 0."""
-    p, r = M._div(p_num, n_pred), M._div(r_num, n_gold)
-    both_empty = (np.asarray(n_pred) == 0) & (np.asarray(n_gold) == 0)
-    return np.where(both_empty, 1.0, M.f1_from_pr(p, r)), np.where(both_empty, 1.0, p), np.where(both_empty, 1.0, r)
+    """(F1, P, R) with P = p_num/|S|, R = r_num/|T|: P undefined with no predicted span, R with no gold span,
+    F1 undefined with neither (metrics.py, zero-division policy)."""
+    p, r = M.ratio(p_num, n_pred), M.ratio(r_num, n_gold)
+    return M.f1_from_pr(p, r), p, r
 
 
 class _Triplets:
@@ -72,7 +70,7 @@ class _Triplets:
         )
         self.v.append(value), self.t.append(target)
 
-    def build(self, task, articles, n_units, unit_name, metrics, unit_metrics, headline):
+    def build(self, task, articles, n_units, unit_name, metrics, unit_metrics, headline, undefined):
         arr = lambda x, dt: np.asarray(x, dt)  # noqa: E731
         return TaskStats(
             task,
@@ -88,6 +86,7 @@ class _Triplets:
             metrics,
             unit_metrics,
             headline,
+            undefined,
         )
 
 
@@ -120,9 +119,20 @@ def stance_stats(gold: Gold, preds: Predictions, task: str) -> TaskStats:
         "f_avg": lambda s: M.f_avg(cm(s), fav, ag),
         "accuracy": lambda s: M.accuracy(cm(s)),
     }
+    why = {
+        "macro_f1": "no units to score",
+        "f_avg": "neither favor nor against occurs in gold or predictions",
+        "accuracy": "no units to score",
+        "holder_accuracy": "no gold unit with a holder",
+    }
     for j, c in enumerate(classes):
         for n, part in (("precision", 0), ("recall", 1), ("f1", 2)):
             mets[f"{n}_{c}"] = lambda s, j=j, part=part: M.per_class_prf(cm(s))[part][..., j]
+        why |= {
+            f"precision_{c}": f"no unit predicted {c}",
+            f"recall_{c}": f"no gold unit is {c}",
+            f"f1_{c}": f"{c} occurs in neither gold nor predictions",
+        }
     if with_holder:
         mets["holder_accuracy"] = lambda s: _ratio(np.asarray(s)[..., -2], np.asarray(s)[..., -1])
     return tr.build(
@@ -133,13 +143,14 @@ def stance_stats(gold: Gold, preds: Predictions, task: str) -> TaskStats:
         mets,
         tuple(mets),
         "macro_f1",
+        why,
     )
 
 
 def detection_stats(gold: Gold, preds: Predictions) -> TaskStats:
     cw = checkworthy_sentences(gold)
     arts = gold.gold_articles(preds.split)
-    cols = ["tp", "fp", "fn", "tn", "ap_sum", "ap_n", "articles", *(f"p_at_{k}_sum" for k in P_AT)]
+    cols = ["tp", "fp", "fn", "tn", "ap_sum", "ap_n", "articles", "rp_sum"]
     tr = _Triplets(cols)
     n_units = 0
     for ai, a in enumerate(arts):
@@ -155,17 +166,23 @@ def detection_stats(gold: Gold, preds: Predictions) -> TaskStats:
         tr.add(ai, last, "articles")
         if ap is not None:
             tr.add(ai, last, "ap_sum", ap), tr.add(ai, last, "ap_n")
-            for k in P_AT:
-                tr.add(ai, last, f"p_at_{k}_sum", M.precision_at_k(ranked, k))
+            tr.add(ai, last, "rp_sum", M.r_precision(ranked))
     s_ = lambda s, c: np.asarray(s)[..., cols.index(c)]  # noqa: E731
     mets: dict[str, Any] = {
         "positive_f1": lambda s: M.binary_f1(s_(s, "tp"), s_(s, "fp"), s_(s, "fn")),
-        "positive_precision": lambda s: M._div(s_(s, "tp"), s_(s, "tp") + s_(s, "fp")),
-        "positive_recall": lambda s: M._div(s_(s, "tp"), s_(s, "tp") + s_(s, "fn")),
+        "positive_precision": lambda s: M.ratio(s_(s, "tp"), s_(s, "tp") + s_(s, "fp")),
+        "positive_recall": lambda s: M.ratio(s_(s, "tp"), s_(s, "tp") + s_(s, "fn")),
         "map": lambda s: _ratio(s_(s, "ap_sum"), s_(s, "ap_n")),
+        "r_precision": lambda s: _ratio(s_(s, "rp_sum"), s_(s, "ap_n")),
     }
-    for k in P_AT:
-        mets[f"p_at_{k}"] = lambda s, k=k: _ratio(s_(s, f"p_at_{k}_sum"), s_(s, "ap_n"))
+    no_cw = "no article has a check-worthy sentence in the gold"
+    why = {
+        "positive_f1": "no sentence is check-worthy in gold or predictions",
+        "positive_precision": "no sentence predicted check-worthy",
+        "positive_recall": "no check-worthy sentence in the gold",
+        "map": no_cw,
+        "r_precision": no_cw,
+    }
     return tr.build(
         "claim_detection",
         arts,
@@ -174,6 +191,7 @@ def detection_stats(gold: Gold, preds: Predictions) -> TaskStats:
         mets,
         ("positive_f1", "positive_precision", "positive_recall"),
         "positive_f1",
+        why,
     )
 
 
@@ -226,7 +244,16 @@ def span_stats(gold: Gold, preds: Predictions) -> TaskStats:
         "token_f1": lambda s: M.binary_f1(s_(s, "token_tp"), s_(s, "token_fp"), s_(s, "token_fn")),
         "speaker_accuracy": lambda s: _ratio(s_(s, "speaker_correct"), s_(s, "speaker_matched")),
     }
-    return tr.build("claim_spans", arts, len(arts), None, mets, (), "exact_f1")
+    neither = "no claim span in gold or predictions"
+    why = {
+        "exact_f1": neither,
+        "exact_precision": "no predicted claim span",
+        "exact_recall": "no gold claim span",
+        "overlap_f1": neither,
+        "token_f1": "no token inside a claim span in gold or predictions",
+        "speaker_accuracy": "no gold span with a speaker is overlapped by a predicted span",
+    }
+    return tr.build("claim_spans", arts, len(arts), None, mets, (), "exact_f1", why)
 
 
 def task_stats(gold: Gold, preds: Predictions, task: str) -> TaskStats:

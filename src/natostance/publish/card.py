@@ -69,7 +69,9 @@ def body(report: BuildReport) -> str:
            + ("**text-free build**: article and sentence texts are null and the raw files are left out "
               "(their SHA-256 are in `raw/sources.yaml`); `natostance rehydrate DIR RAW_DIR` restores the text "
               "from your own copies." if report.text_free else "the raw files are in `raw/` byte for byte."),
-           "Croissant 1.0 metadata (with Responsible-AI fields) is in `croissant.json`.", "",
+           "Croissant 1.0 metadata (with Responsible-AI fields) is in `croissant.json`."
+           + (" The cross-validation folds of the gold articles (by article; the benchmark's `cv` protocol) are in "
+              "`folds.json`." if "stance" in report.rows else ""), "",
            "## Configs and splits", "", "| config | " + " | ".join(_splits(report)) + " | description |",
            "|---|" + "---|" * len(_splits(report)) + "---|"]
     for config, per in report.rows.items():
@@ -80,6 +82,7 @@ def body(report: BuildReport) -> str:
     out += ["```", "", "Offsets are Python code points into `articles.text`; "
             "`text[start:end]` is the sentence.", "", "## Sources", ""]
     out += _sources(report)
+    out += _labels(report.labelling)
     out += ["", "## Cleaning", "", "Removed or moved to metadata, by rule (totals; per article in `manifest.json`):", "",
             "| rule | count |", "|---|---|"]
     out += [f"| `{rule}` | {n} |" for rule, n in sorted(report.removals.items())]
@@ -90,6 +93,25 @@ def body(report: BuildReport) -> str:
             "and known biases are in DATASHEET.md of the NATO-Stance repository.", "",
             "## Citation", "", "```bibtex", answers.citation(report.dataset_version), "```", ""]
     return "\n".join(out)
+
+
+def _labels(labelling: dict | None) -> list[str]:
+    """Who made the labels, round by round, from the rounds' own records (never a fixed sentence)."""
+    if not labelling:
+        return []
+    from natostance.annotate.rounds import who_text
+
+    by_round = {r["round"]: r for r in labelling["rounds"]}
+    gold = labelling["gold_round"]
+    out = ["", "## Labels", "",
+           f"Gold (`stance`, `claims`) is round {gold}: a value is gold when more than half of the round's annotators "
+           "gave it; every other field was decided by an adjudicator with a written reason (rows list their "
+           "`adjudicated` fields). The `annotations` config keeps every raw label of every round.", ""]
+    out += [f"- {who_text(r)}" + (" (gold)" if r["round"] == gold else "") for r in by_round.values()]
+    if any(r["annotators"] == "automated" for r in by_round.values()):
+        out += ["", "Agreement between passes of automated annotators of one kind is not agreement between people: "
+                "read it as a measure of how decisive the guidelines are, not of how people would label."]
+    return out
 
 
 def _sources(report: BuildReport) -> list[str]:

@@ -28,7 +28,7 @@ def _table(header: list[str], rows: list[list[object]]) -> str:
 
 
 def blocks(dataset_dir: Path) -> dict[str, str]:
-    manifest = load_manifest(dataset_dir)
+    manifest = load_manifest(dataset_dir, complete=True)
     articles = read_config(dataset_dir, "articles")
     rows = manifest["rows"]
     splits = sorted({s for per in rows.values() for s in per}, key=["train", "validation", "test"].index)
@@ -52,15 +52,10 @@ def blocks(dataset_dir: Path) -> dict[str, str]:
     seen: dict[str, str] = {}
     for rule in boilerplate.BLOCKS + boilerplate.INLINE:
         seen.setdefault(rule.name, rule.description)
-    extra = {"whitespace": "runs of whitespace collapsed to one space", "embed_url": "tweet/video URL lifted into `embeds`",
-             "title_line": "first line taken as the title", "stray_trailing_artifact": "final block without letters or digits",
-             "rejoined_paragraph": "paragraph cut mid-sentence rejoined with the next",
-             "duplicate_standfirst": "standfirst repeated as the first paragraph: the earlier copy dropped",
-             "duplicate_paragraph": "exact repeated paragraph dropped"}
-    seen.update({k: v for k, v in extra.items() if k not in seen})
+    seen.update({k: v for k, v in boilerplate.STEPS.items() if k not in seen})
     cleaning = _table(["rule", "what it does (first pattern's description)", "count"],
                       [[f"`{k}`", v, totals.get(k, 0)] for k, v in sorted(seen.items())])
-    splits_doc = json.loads((dataset_dir / "splits.json").read_text(encoding="utf-8"))
+    splits_doc = _splits(dataset_dir / "splits.json")
     rule = splits_doc["rule"]
     split_text = (f"Rule: by article; `split_date` before {rule['validation_from']} → train, before "
                   f"{rule['test_from']} → validation, later → test. Assignment (from `splits.json`):\n\n")
@@ -74,6 +69,19 @@ def blocks(dataset_dir: Path) -> dict[str, str]:
     labelling = labelling_block(dataset_dir, dataset_dir.parent / "annotation")
     return {"composition": composition, "sources": sources, "terms": terms, "cleaning": cleaning, "splits": split_text,
             "labelling": labelling, **answers.blocks(manifest)}
+
+
+def _splits(path: Path) -> dict:
+    """A dataset's splits.json, checked against ``schemas/splits.schema.json``."""
+    from natostance.errors import ManyErrors
+    from natostance.evaluation import schemas
+    from natostance.guard import MAX_PER_KIND, read_json_file
+
+    doc = read_json_file(path, "the split file (JSON)", max_bytes=None)
+    problems = schemas.problems("urn:natostance:schemas:splits", doc)
+    if problems:
+        raise ManyErrors([f"{path}: {p}" for p in problems[:MAX_PER_KIND]], f"{path}: {len(problems)} problem(s)")
+    return doc
 
 
 def render(text: str, generated: dict[str, str]) -> str:

@@ -4,7 +4,6 @@ who annotated, guidelines version, per-target gold distribution, agreement with 
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -17,18 +16,30 @@ def _table(header: list[str], rows: list[list[object]]) -> str:
     return "\n".join(lines + ["| " + " | ".join(str(v) for v in r) + " |" for r in rows]) + "\n"
 
 
+def _rounds(dataset_dir: Path, annotation_dir: Path, in_dataset: list[str]) -> tuple[str | None, list[dict]]:
+    """The gold round (from raw/sources.yaml) and who labelled each round whose raw labels the dataset holds."""
+    from natostance.annotate.rounds import describe
+    from natostance.builder.sourcesfile import load
+
+    spec = load(dataset_dir / "raw").annotations if (dataset_dir / "raw").is_dir() else None
+    gold = Path(spec["gold"]).name if spec else None
+    return gold, [describe(annotation_dir / "records" / r) for r in in_dataset]
+
+
 def labelling_block(dataset_dir: Path, annotation_dir: Path) -> str:
     if not (dataset_dir / "data" / "stance").is_dir():
         return "No labels in this version.\n"
+    from natostance.annotate.rounds import who_text
+
     gold = read_config(dataset_dir, "stance")
     raw = read_config(dataset_dir, "annotations")
     claims = read_config(dataset_dir, "claims")
-    version = re.search(r"^Version ([\d.]+)", (annotation_dir / "guidelines.md").read_text(encoding="utf-8"), re.M)
     rounds = sorted({r["round"] for r in raw})
-    people = sorted({r["annotator"] for r in raw})
-    out = [f"Annotators: {len(people)} ({', '.join(f'`{p}`' for p in people)}), the project's maintainers, each "
-           f"labelling every unit once per round, independently; no crowd. Rounds: {', '.join(rounds)}. "
-           f"Guidelines: `annotation/guidelines.md`, version {version.group(1) if version else '?'}. Raw labels: "
+    gold_round, facts = _rounds(dataset_dir, annotation_dir, rounds)
+    out = ["Who labelled, per round (from `annotation/records/<round>/round.json` and the records):\n\n",
+           *(f"- {who_text(f)}" + (" — **the gold of this version**" if f["round"] == gold_round else "") + "\n"
+             for f in facts),
+           "\nEach annotator labelled every unit of its round once, independently of the others. Raw labels: "
            f"{sum(r['record'] == 'stance' for r in raw)} stance labels and {sum(r['record'] == 'claim' for r in raw)} "
            "claim spans (config `annotations`).\n",
            "\nGold sentence stance per target (config `stance`, unit_type sentence):\n\n"]
@@ -49,17 +60,22 @@ def labelling_block(dataset_dir: Path, annotation_dir: Path) -> str:
                           [[k, f"{v['alpha']:.3f}", f"{v['ci95'][0]:.3f} – {v['ci95'][1]:.3f}", v["items"]]
                            for k, v in ag["alpha"].items()]))
         for sp in ag.get("spans", []):
-            out.append(f"\nClaim spans: exact-match F1 {sp['exact_f1']:.3f}, overlap F1 {sp['overlap_f1']:.3f}, "
-                       f"claim-type agreement {sp['type_agreement']:.3f}, speaker agreement "
-                       f"{sp['speaker_agreement']:.3f} on matched spans.\n")
-    adj = Counter(g["source"] for g in gold)
-    entries = [json.loads(x) for x in (annotation_dir / "adjudication.jsonl").read_text(encoding="utf-8").splitlines()
-               if x.strip()] if (annotation_dir / "adjudication.jsonl").is_file() else []
-    holders = sum(e["unit"].endswith("/holder") and bool(e.get("decision")) for e in entries)
+            exact = sp.get("normalised_f1", sp["exact_f1"])
+            pair = " / ".join(f"`{a}`" for a in sp.get("annotators", []))
+            out.append(f"\nClaim spans, {pair or 'the pair'}: exact-match F1 {sp['exact_f1']:.3f}"
+                       + (f" ({exact:.3f} after the edge rules)" if "normalised_f1" in sp else "")
+                       + f", overlap F1 {sp['overlap_f1']:.3f}, claim-type agreement {sp['type_agreement']:.3f}, "
+                       f"speaker agreement {sp['speaker_agreement']:.3f} on matched spans.\n")
+    entries = []
+    path = annotation_dir / "adjudication" / f"{gold_round}.jsonl"
+    if gold_round and path.is_file():
+        entries = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    fields = Counter(f for row in [*gold, *claims] for f in (row.get("adjudicated") or []))
     dropped = sum("/span/" in e["unit"] and e.get("decision") == "drop" for e in entries)
-    out.append(f"\nAdjudication: {adj.get('adjudicated', 0)} of {len(gold)} gold stance labels and {holders} holders "
-               f"were decided by an adjudicator (the annotators disagreed); of the claim spans only one annotator "
-               f"marked, {sum(c['source'] == 'adjudicated' for c in claims)} were kept and {dropped} dropped, giving "
-               f"{len(claims)} gold claims. Every decision and its written reason is in "
-               "`annotation/adjudication.jsonl`.\n")
+    decided = ", ".join(f"{n} {f}" for f, n in sorted(fields.items())) or "none"
+    out.append(f"\nAdjudication (round {gold_round}): {len(entries)} entries without a majority, each decided with a "
+               f"written reason in `annotation/adjudication/{gold_round}.jsonl`. Gold fields an adjudicator decided: "
+               f"{decided} (column `adjudicated`); {dropped} competing span(s) dropped. Gold: {len(gold)} stance "
+               f"labels, {len(claims)} claims ({sum(c['source'] == 'adjudicated' for c in claims)} of them "
+               "adjudicated).\n")
     return "".join(out)

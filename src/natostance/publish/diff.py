@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from natostance import records
 from natostance.publish.croissant import label_set
 from natostance.errors import InputError
+from natostance.guard import escape, shown
 from natostance.publish.manifest import MANIFEST, load_manifest
 from natostance.parquet_io import rows_of
 
@@ -35,15 +36,31 @@ def materialise(spec: str | Path, repo: str | Path = ".") -> Iterator[Path]:
     if (Path(spec) / MANIFEST).is_file():
         yield Path(spec)
         return
-    proc = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", f"{spec}", "dataset"], capture_output=True)
+    commit = revision(spec, repo)
+    proc = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", commit, "dataset"], capture_output=True)
     if proc.returncode:
-        raise InputError(str(spec), "neither a dataset folder (no manifest.json) nor a git revision with dataset/: "
-                         + proc.stderr.decode(errors="replace").strip())
+        raise InputError(str(spec), "expected a git revision with a dataset/ folder, found "
+                         + shown(proc.stderr.decode(errors="replace").strip(), 200)[1:-1])
     with tempfile.TemporaryDirectory(prefix="natostance-diff-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
             safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # Python >= 3.11.4
             tar.extractall(tmp, **safe)
         yield Path(tmp) / "dataset"
+
+
+def revision(spec: str | Path, repo: str | Path) -> str:
+    """The commit a revision names, verified before it reaches any other git command (a "revision" such as
+    ``--output=FILE`` would be read by git as an option)."""
+    spec = str(spec)
+    if not spec or spec.startswith("-") or "\x00" in spec:
+        raise InputError(escape(spec) or "''", "expected a dataset folder or a git revision, found "
+                                               + ("an option" if spec.startswith("-") else "no name"))
+    proc = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"],
+                          capture_output=True, text=True)
+    if proc.returncode:
+        raise InputError(spec, f"expected a dataset folder (with {MANIFEST}) or a git revision of {repo}, found "
+                               "neither a dataset folder nor a revision")
+    return proc.stdout.strip()
 
 
 def _key(config: str, table: pa.Table) -> list[str]:
@@ -61,9 +78,13 @@ def _rows(root: Path, config: str) -> tuple[dict[Any, dict], list[str]]:
     files = sorted((root / "data" / config).glob("*.parquet"))
     if not files:
         return {}, []
-    table = pa.concat_tables([pq.read_table(f) for f in files], promote_options="permissive")
-    key = _key(config, table)
-    return {tuple(r[k] for k in key) if len(key) > 1 else r[key[0]]: r for r in rows_of(table)}, key
+    try:
+        table = pa.concat_tables([pq.read_table(f) for f in files], promote_options="permissive")
+        key = _key(config, table)
+        return {tuple(r[k] for k in key) if len(key) > 1 else r[key[0]]: r for r in rows_of(table)}, key
+    except (pa.ArrowException, OSError, KeyError, IndexError, TypeError) as exc:
+        raise InputError(str(root / "data" / config), f"expected the Parquet files of config {config!r}, found "
+                         f"files that cannot be read by their key ({shown(str(exc), 160)[1:-1]})") from None
 
 
 def _configs(root: Path) -> list[str]:

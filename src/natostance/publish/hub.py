@@ -48,7 +48,7 @@ def plan(dataset_dir: str | Path, repo: str, revision: str | None = None) -> Upl
     """Validate the folder and list what would be uploaded."""
     root = Path(dataset_dir)
     validate(root)
-    manifest = load_manifest(root)
+    manifest = load_manifest(root, complete=True)
     version = manifest["dataset_version"]
     files = [{"path": p, "bytes": e["bytes"], "sha256": e["sha256"]} for p, e in sorted(manifest["files"].items())]
     data = (root / MANIFEST).read_bytes()

@@ -16,6 +16,7 @@ from natostance.builder.report import BuildReport
 from natostance.builder.sourcesfile import SplitRule
 
 MANIFEST = "manifest.json"
+SCHEMA = "urn:natostance:schemas:manifest"  # schemas/manifest.schema.json
 
 
 class Streamed:
@@ -124,5 +125,16 @@ def write_manifest(root: Path, report: BuildReport, meta: dict[str, str], raw_ha
     dump_json(root / MANIFEST, doc)
 
 
-def load_manifest(dataset_dir: Path) -> dict[str, Any]:
-    return json.loads((dataset_dir / MANIFEST).read_text(encoding="utf-8"))
+def load_manifest(dataset_dir: Path, complete: bool = False) -> dict[str, Any]:
+    """A dataset folder's manifest, checked against ``schemas/manifest.schema.json`` (also a downloaded one:
+    file names in it are plain relative names); ``complete``: every field this version writes."""
+    from natostance.errors import ManyErrors
+    from natostance.evaluation import schemas
+    from natostance.guard import MAX_PER_KIND, read_json_file
+
+    path = Path(dataset_dir) / MANIFEST
+    doc = read_json_file(path, "the dataset manifest (JSON)", max_bytes=None)
+    problems = schemas.problems(SCHEMA + ("#/$defs/complete" if complete else ""), doc)
+    if problems:
+        raise ManyErrors([f"{path}: {p}" for p in problems[:MAX_PER_KIND]], f"{path}: {len(problems)} problem(s)")
+    return doc

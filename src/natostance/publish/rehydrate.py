@@ -9,7 +9,6 @@ value came back unchanged, and only then replaces the dataset folder.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -20,7 +19,8 @@ from natostance.publish.manifest import MANIFEST, load_manifest
 from natostance.parquet_io import read_config
 from natostance.builder.report import BuildReport
 from natostance.builder.sourcesfile import SOURCES_FILE, sha256_file
-from natostance.builder.swap import replace_dir
+from natostance.builder.swap import locked, recover, replace_dir, scratch
+from natostance.guard import confined, escape
 
 
 class RehydrateError(NatoStanceError):
@@ -28,14 +28,19 @@ class RehydrateError(NatoStanceError):
 
 
 def check_raw(expected: dict[str, str], raw_dir: Path) -> list[str]:
-    """One message per expected raw file that is missing or whose SHA-256 differs."""
+    """One message per expected raw file that is missing, not a plain name inside ``raw_dir`` (no '..', no
+    absolute path, no link out) or whose SHA-256 differs."""
     problems = []
     for name, sha in sorted(expected.items()):
-        path = raw_dir / name
+        try:
+            path = confined(raw_dir, name, f"{MANIFEST}: raw_files")
+        except InputError as exc:
+            problems.append(str(exc))
+            continue
         if not path.is_file():
-            problems.append(f"{name}: missing from {raw_dir}")
+            problems.append(f"{escape(name)}: missing from {raw_dir}")
         elif (found := sha256_file(path)) != sha:
-            problems.append(f"{name}: SHA-256 {found[:12]}… does not match the manifest's {sha[:12]}… "
+            problems.append(f"{escape(name)}: SHA-256 {found[:12]}… does not match the manifest's {sha[:12]}… "
                             "(not the copy this dataset was built from)")
     return problems
 
@@ -55,25 +60,29 @@ def rehydrate(dataset_dir: str | Path, raw_dir: str | Path) -> BuildReport:
     problems = check_raw(expected, raw_dir)
     if problems:
         raise ManyErrors(problems, f"rehydrate refused: {len(problems)} raw file(s) do not match {root / MANIFEST}")
-    work = root.parent / f".{root.name}.rehydrate-{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    try:
-        (work / "raw").mkdir(parents=True)
-        for name in expected:
-            (work / "raw" / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(raw_dir / name, work / "raw" / name)
-        shutil.copyfile(root / "raw" / SOURCES_FILE, work / "raw" / SOURCES_FILE)
-        opts = BuildOptions(dataset_version=manifest["dataset_version"], dataset_date=manifest.get("dataset_date"),
-                            annotations_base=str(root / "raw"))  # campaign paths stay relative to the dataset
-        report = build(work / "raw", work / "out", opts)
-        for config in records.CONFIGS:
-            if not (root / "data" / config).is_dir() and not (work / "out" / "data" / config).is_dir():
-                continue
-            if _without_text(read_config(work / "out", config)) != _without_text(read_config(root, config)):
-                raise RehydrateError(f"{config}: rebuilt rows differ from the text-free build beyond their text "
-                                     "(built by another natostance version?); nothing was changed")
-        replace_dir(work / "out", root, owned=OWNED)
-    finally:
+    if not (root / "raw" / SOURCES_FILE).is_file():
+        raise InputError(str(root / "raw" / SOURCES_FILE), "expected the sources file of the build, found nothing there")
+    with locked(root):
+        recover(root)
+        work = scratch(root, "rehydrate")
         shutil.rmtree(work, ignore_errors=True)
+        try:
+            (work / "raw").mkdir(parents=True)
+            for name in expected:  # names checked by check_raw: plain, inside both folders
+                (work / "raw" / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(raw_dir / name, work / "raw" / name)
+            shutil.copyfile(root / "raw" / SOURCES_FILE, work / "raw" / SOURCES_FILE)
+            opts = BuildOptions(dataset_version=manifest["dataset_version"], dataset_date=manifest.get("dataset_date"),
+                                annotations_base=str(root / "raw"))  # campaign paths stay relative to the dataset
+            report = build(work / "raw", work / "out", opts)
+            for config in records.CONFIGS:
+                if not (root / "data" / config).is_dir() and not (work / "out" / "data" / config).is_dir():
+                    continue
+                if _without_text(read_config(work / "out", config)) != _without_text(read_config(root, config)):
+                    raise RehydrateError(f"{config}: rebuilt rows differ from the text-free build beyond their text "
+                                         "(built by another natostance version?); nothing was changed")
+            replace_dir(work / "out", root, owned=OWNED)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     report.out_dir = str(root)
     return report

@@ -1,24 +1,28 @@
 """``release(repo, "X.Y.Z")``: move the dataset version forward, rebuild, document, commit and tag.
 
 Steps, all in the repository given (never anything else): refuse a version that is not the next major,
-minor or patch of the current ``DATASET_VERSION``, a step smaller than the changes since the previous
-release's tag need (DATASHEET rules, from ``natostance diff``), an empty "## Unreleased" CHANGELOG section,
-or an existing tag; write the version into ``src/natostance/_version.py`` (the one place that holds it); rebuild
-``dataset/`` from ``dataset/raw`` (the manifest's hashes come with it) and validate it; move the Unreleased
-items under a dated heading; regenerate DATASHEET.md's blocks; then commit and tag ``vX.Y.Z`` unless
-``tag=False``.
+minor or patch of the current ``DATASET_VERSION``, a date that is not YYYY-MM-DD, an empty "## Unreleased"
+CHANGELOG section, or an existing tag; rebuild ``dataset/raw`` into a folder beside ``dataset/`` with the
+new version and validate it; refuse a step smaller than the changes of that rebuilt dataset since the
+previous release's tag need (DATASHEET rules, from ``natostance diff``); only then write the version into
+``src/natostance/_version.py`` (the one place that holds it), move the Unreleased items under a dated
+heading, regenerate DATASHEET.md's blocks, swap the rebuilt dataset in, and commit and tag ``vX.Y.Z``
+unless ``tag=False``. A failed release leaves the repository as it found it.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
 
 from natostance.publish import datasheet
-from natostance.builder.pipeline import BuildOptions, build
+from natostance.builder.pipeline import ANNOTATION_OWNED, OWNED, BuildOptions, build
+from natostance.builder.swap import locked, recover, replace_dir, scratch
 from natostance.errors import NatoStanceError
+from natostance.guard import shown
 from natostance.publish.validation import validate
 
 VERSION_FILE = Path("src/natostance/_version.py")
@@ -80,16 +84,27 @@ def required_kind(d: dict) -> tuple[str, str]:
     return "patch", "labels or documentation only"
 
 
-def check_kind(repo: Path, old: str, new: str, kind: str) -> None:
-    """Against the previous release's tag (when there is one), refuse a step smaller than the changes need."""
+def check_kind(repo: Path, old: str, new: str, kind: str, rebuilt: Path) -> None:
+    """Against the previous release's tag (when there is one), refuse a step smaller than the changes of the
+    ``rebuilt`` dataset need (the one this release would publish, not the one committed)."""
     from natostance.publish.diff import diff
 
     if not _git(repo, "tag", "--list", f"v{old}").strip():
         return
-    need, why = required_kind(diff(f"v{old}", repo / "dataset", repo))
+    need, why = required_kind(diff(f"v{old}", rebuilt, repo))
     if _RANK[kind] < _RANK[need]:
         raise ReleaseError(f"{new} is a {kind} release, but since v{old} the dataset needs a {need} one "
                            f"({why}): release {next_versions(old)[need]}")
+
+
+def check_date(day: str) -> str:
+    """A release date as YYYY-MM-DD (it is written into _version.py and the CHANGELOG verbatim)."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            return date.fromisoformat(day).isoformat()
+    except ValueError:
+        pass
+    raise ReleaseError(f"--date: expected a date YYYY-MM-DD, found {shown(day)}")
 
 
 def changelog_entry(text: str, version: str, day: str) -> str:
@@ -114,27 +129,59 @@ def _git(repo: Path, *args: str) -> str:
 
 
 def release(repo: str | Path, version: str, tag: bool = True, day: str | None = None) -> dict[str, str]:
+    """Check everything, rebuild into a folder beside ``dataset/`` and check that, then write: version file,
+    CHANGELOG, DATASHEET, the dataset swapped in, and (``tag``) commit and tag. A failure at any step leaves
+    the repository as it was: before the writes nothing has changed; after, the files are put back (with
+    ``tag``, the tree was clean: ``git reset --hard`` to the commit it started from)."""
     repo = Path(repo).resolve()
     old = current_version(repo)
     kind = check_forward(old, version)
-    check_kind(repo, old, version, kind)
-    day = day or date.today().isoformat()
-    changelog = repo / "CHANGELOG.md"
+    day = check_date(day) if day is not None else date.today().isoformat()
+    changelog, sheet, vfile = repo / "CHANGELOG.md", repo / "DATASHEET.md", repo / VERSION_FILE
     new_changelog = changelog_entry(changelog.read_text(encoding="utf-8"), version, day)
+    head = None
     if tag:
         if _git(repo, "status", "--porcelain"):
             raise ReleaseError(f"{repo}: uncommitted changes; commit them before a release")
         if _git(repo, "tag", "--list", f"v{version}").strip():
             raise ReleaseError(f"tag v{version} already exists")
-    vfile = repo / VERSION_FILE
-    text = _LINE.sub(f'DATASET_VERSION = "{version}"', vfile.read_text(encoding="utf-8"))
-    vfile.write_text(_DATE_LINE.sub(f'DATASET_DATE = "{day}"', text), encoding="utf-8")
-    build(repo / "dataset" / "raw", repo / "dataset", BuildOptions(dataset_version=version, dataset_date=day))
-    validate(repo / "dataset")
-    changelog.write_text(new_changelog, encoding="utf-8")
-    datasheet.update(repo / "DATASHEET.md", repo / "dataset")
-    if tag:
-        _git(repo, "add", "-A", "--", str(VERSION_FILE), "dataset", "CHANGELOG.md", "DATASHEET.md")
-        _git(repo, "commit", "-q", "-m", f"Release dataset {version}")
-        _git(repo, "tag", "-a", f"v{version}", "-m", f"NATO-Stance dataset {version}")
+        head = _git(repo, "rev-parse", "HEAD").strip()
+    dataset = repo / "dataset"
+    with locked(dataset):
+        recover(dataset)
+        rebuilt = scratch(dataset, "release")
+        shutil.rmtree(rebuilt, ignore_errors=True)
+        try:
+            build(dataset / "raw", rebuilt, BuildOptions(dataset_version=version, dataset_date=day))
+            validate(rebuilt)
+            check_kind(repo, old, version, kind, rebuilt)
+            texts = {vfile: _DATE_LINE.sub(f'DATASET_DATE = "{day}"', _LINE.sub(
+                         f'DATASET_VERSION = "{version}"', vfile.read_text(encoding="utf-8"))),
+                     changelog: new_changelog,
+                     sheet: datasheet.render(sheet.read_text(encoding="utf-8"), datasheet.blocks(rebuilt))}
+            _write(repo, texts, rebuilt, dataset, version, head)
+        finally:
+            shutil.rmtree(rebuilt, ignore_errors=True)
     return {"from": old, "to": version, "kind": kind, "date": day, "tag": f"v{version}" if tag else ""}
+
+
+def _write(repo: Path, texts: dict[Path, str], rebuilt: Path, dataset: Path, version: str, head: str | None) -> None:
+    """The write phase of a release, undone on any failure (``head``: the commit to reset to with ``tag``)."""
+    before = {path: path.read_bytes() for path in texts}
+    try:
+        for path, text in texts.items():
+            path.write_text(text, encoding="utf-8")
+        replace_dir(rebuilt, dataset, OWNED + ANNOTATION_OWNED)
+        if head:
+            _git(repo, "add", "-A", "--", str(VERSION_FILE), "dataset", "CHANGELOG.md", "DATASHEET.md")
+            _git(repo, "commit", "-q", "-m", f"Release dataset {version}")
+            _git(repo, "tag", "-a", f"v{version}", "-m", f"NATO-Stance dataset {version}")
+    except BaseException:
+        if head:
+            subprocess.run(["git", "-C", str(repo), "tag", "-d", f"v{version}"], capture_output=True)
+            subprocess.run(["git", "-C", str(repo), "reset", "-q", "--hard", head], capture_output=True)
+            subprocess.run(["git", "-C", str(repo), "clean", "-fdq", "--", "dataset"], capture_output=True)
+        else:
+            for path, data in before.items():
+                path.write_bytes(data)
+        raise

@@ -2,7 +2,8 @@
 
 Checks: every file in the manifest is present with its SHA-256; no unlisted data files; each config's
 Parquet schema is the one derived from its JSON Schema; every row validates; keys are unique and sorted;
-every sentence is ``text[start:end]`` of its article, in order, within its article's split.
+every sentence is ``text[start:end]`` of its article, in order, within its article's split; ``folds.json`` is
+the cross-validation assignment recomputed from the ``stance`` config (``evaluation/folds.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pyarrow.parquet as pq
 
 from natostance import records
 from natostance.errors import InputError, ManyErrors
+from natostance.guard import confined
 from natostance.publish.manifest import MANIFEST, load_manifest
 from natostance.parquet_io import rows_of
 
@@ -40,7 +42,11 @@ class ValidationReport:
 def _check_files(root: Path, manifest: dict[str, Any], errors: list[str]) -> int:
     listed = manifest.get("files", {})
     for rel, entry in sorted(listed.items()):
-        path = root / rel
+        try:
+            path = confined(root, rel, f"{root / MANIFEST}: files")
+        except InputError as exc:
+            errors.append(str(exc))
+            continue
         if not path.is_file():
             errors.append(f"{rel}: listed in {MANIFEST} but missing")
         elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
@@ -110,7 +116,8 @@ def _check_sentences(articles: list[dict], sentences: list[dict], errors: list[s
     by_id = {a["article_id"]: a for a in articles}
     counts: dict[str, int] = {}
     last: dict[str, tuple[int, int]] = {}
-    for s in sentences:
+    # reading order, not id order: from an article's 10,000th sentence on, ids take a fifth digit and sort apart
+    for s in sorted(sentences, key=lambda s: (s["article_id"], s["index"])):
         sid, art = s["sentence_id"], by_id.get(s["article_id"])
         if art is None:
             errors.append(f"sentence {sid}: article {s['article_id']} not in articles")
@@ -147,6 +154,10 @@ def validate(dataset_dir: str | Path) -> ValidationReport:
         _check_text_free(tables["articles"], tables["sentences"], bool(manifest.get("text_free")), errors)
         _check_sentences(tables["articles"], tables["sentences"], errors)
         _check_annotations(tables, errors)
+    if tables.get("stance"):
+        from natostance.evaluation.folds import folds_problems
+
+        errors.extend(folds_problems(root))
     if errors:
         raise ManyErrors(errors, f"{root}: {len(errors)} problem(s)")
     report.rows = {c: len(rows) for c, rows in tables.items() if rows}

@@ -16,7 +16,6 @@ import pytest
 from natostance.builder import scale
 from natostance.builder.pipeline import BuildOptions, build
 from natostance.parquet_io import read_config
-from natostance.builder.scale import inputs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
 from synth import _article, _html, seed_paragraphs  # noqa: E402
@@ -39,7 +38,7 @@ def dump_lines() -> list[str]:
     return lines
 
 
-def test_compressed_dumps_read_in_parts_equal_the_plain_dump(dump_lines, tmp_path, monkeypatch):
+def test_compressed_dumps_read_in_parts_equal_the_plain_dump(dump_lines, tmp_path):
     import zstandard
 
     data = ("\n".join(dump_lines) + "\n").encode("utf-8")
@@ -48,9 +47,8 @@ def test_compressed_dumps_read_in_parts_equal_the_plain_dump(dump_lines, tmp_pat
     (tmp_path / "packed").mkdir()
     (tmp_path / "packed" / "a.jsonl.gz").write_bytes(gzip.compress(data, mtime=0))
     (tmp_path / "packed" / "b.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(data))
-    opts = BuildOptions(keep_going=True)
+    opts = BuildOptions(keep_going=True, max_article_bytes=20_000)  # files over it are streamed line by line
     build(tmp_path / "plain", tmp_path / "local", opts)
-    monkeypatch.setattr(inputs, "STREAM_BYTES", 20_000)  # many parts; workers=1 runs tasks in this process
     report = scale.build(tmp_path / "packed", tmp_path / "dt", opts, scale.ScaleOptions(tasks=2, workers=1))
     local = read_config(tmp_path / "local", "articles")
     dt = read_config(tmp_path / "dt", "articles")
@@ -114,3 +112,26 @@ def test_shards_are_contiguous_balanced_and_cover_every_file_once():
         parts = [shard(files, r, world) for r in range(world)]
         assert parts == [reference(files, r, world) for r in range(world)]
         assert [i for p in parts for i in p] == list(range(len(files)))
+
+
+def test_limits_and_quantile_splits_hold_on_datatrove_as_locally(dump_lines, tmp_path):
+    import os
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    lines = [json.dumps({**json.loads(line), "published": f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}"})
+             for i, line in enumerate(dump_lines) if not line.startswith("{not")]
+    lines[5] = json.dumps({"text": "NATO. " * 10_000, "published": "2023-01-01"})  # over the cap below
+    (raw / "dump.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (raw / "big.txt").write_text("NATO met. " * 5_000, encoding="utf-8")
+    (tmp_path / "outside.txt").write_text("Not for the dataset.", encoding="utf-8")
+    os.symlink(tmp_path / "outside.txt", raw / "link.txt")
+    opts = BuildOptions(keep_going=True, max_article_bytes=40_000,
+                        split={"validation_quantile": 0.7, "test_quantile": 0.85, "undated": "drop"})
+    local = build(raw, tmp_path / "local", opts)
+    dt = scale.build(raw, tmp_path / "dt", opts, scale.ScaleOptions(tasks=2, workers=1))
+    assert {r.where: r.reason for r in dt.rejected} == {r.where: r.reason for r in local.rejected}
+    assert {"link.txt", "big.txt", "dump.jsonl:6"} <= {r.where for r in local.rejected}
+    assert rows(tmp_path / "dt", "articles") == rows(tmp_path / "local", "articles")
+    assert [n for n in dt.notes if n.startswith("split quantiles")] == [n for n in local.notes if n.startswith("split quantiles")]
+    assert not (tmp_path / "dt" / "raw" / "link.txt").exists()

@@ -9,6 +9,10 @@ Two projects per round:
 
 Result names (``from_name``) are flat and stable: ``stance_<target>``, ``holder_<target>``, ``claim``,
 ``speaker``. The converter (``convert.py``) parses exactly these names back.
+
+A holder row shows (and is required) only once a stance other than ``none`` is chosen for its target
+(Label Studio's ``visibleWhen="choice-selected"``; a hidden row is neither validated nor submitted).
+Every choice and claim label has a keyboard shortcut (``hotkeys.py``), shown next to it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from natostance import labels as L
+from natostance.annotate.labelstudio.hotkeys import pool
 
 KINDS = ("sentences", "articles")
 CLAIM = "claim"
@@ -33,27 +38,28 @@ def holder_name(target: str) -> str:
     return f"holder_{target}"
 
 
-def _choices(parent: ET.Element, name: str, to_name: str, kind: str, *, required: bool) -> None:
-    attrs = {"name": name, "toName": to_name, "choice": "single-radio", "showInline": "true"}
-    if required:
-        attrs["required"] = "true"
+NO_STANCE = "none"  # the stance that has no holder (guidelines: the holder is empty exactly then)
+
+
+def _choices(parent: ET.Element, name: str, to_name: str, kind: str, keys, **extra: str) -> None:
+    attrs = {"name": name, "toName": to_name, "choice": "single-radio", "showInline": "true", "required": "true",
+             **extra}
     node = ET.SubElement(parent, "Choices", attrs)
     hints = L.descriptions(kind)
     for value in L.labels(kind):
-        ET.SubElement(node, "Choice", {"value": value, "hint": hints[value]})
+        ET.SubElement(node, "Choice", {"value": value, "hint": hints[value], "hotkey": next(keys)})
 
 
-def _target_blocks(root: ET.Element, to_name: str, *, with_holder: bool) -> None:
+def _target_blocks(root: ET.Element, to_name: str, keys, *, with_holder: bool) -> None:
     titles = L.titles("target")
-    if with_holder:
-        ET.SubElement(root, "Header", {"value": "Per target: stance (first row) and whose stance it is "
-                                                "(second row: author or quoted source)", "size": "6"})
+    with_stance = ",".join(s for s in L.labels("stance") if s != NO_STANCE)
     for target in L.labels("target"):
         block = ET.SubElement(root, "View")
         ET.SubElement(block, "Header", {"value": titles[target], "size": "5"})
-        _choices(block, stance_name(target), to_name, "stance", required=True)
+        _choices(block, stance_name(target), to_name, "stance", keys)
         if with_holder:
-            _choices(block, holder_name(target), to_name, "holder", required=False)
+            _choices(block, holder_name(target), to_name, "holder", keys, visibleWhen="choice-selected",
+                     whenTagName=stance_name(target), whenChoiceValue=with_stance)
 
 
 def sentence_config() -> ET.Element:
@@ -70,7 +76,11 @@ def sentence_config() -> ET.Element:
     ET.SubElement(ctx, "Header", {"value": "After (context, not to label)", "size": "6"})
     ET.SubElement(ctx, "Text", {"name": "context_after", "value": "$context_after",
                                 "selectionEnabled": "false"})
-    _target_blocks(root, "sentence", with_holder=True)
+    ET.SubElement(root, "Header", {"value": "Stance of this sentence toward each target; once it is not none, "
+                                            "whose stance it is (author, or a quoted source)", "size": "5"})
+    targets = L.labels("target")
+    keys = pool(len(targets) * (len(L.labels("stance")) + len(L.labels("holder"))), "sentences")
+    _target_blocks(root, "sentence", keys, with_holder=True)
     return root
 
 
@@ -78,17 +88,22 @@ def article_config() -> ET.Element:
     root = ET.Element("View")
     ET.SubElement(root, "Style").text = _STYLE
     ET.SubElement(root, "Header", {"value": "$title", "size": "4"})
+    keys = pool(len(L.labels("claim_type")) + len(L.labels("target")) * len(L.labels("stance")), "articles")
+    ET.SubElement(root, "Header", {"value": "Claims: pick a claim type, then select the claim's words; give the "
+                                            "speaker of the selected claim below the text", "size": "6"})
     labels = ET.SubElement(root, "Labels", {"name": CLAIM, "toName": "text"})
     hints = L.descriptions("claim_type")
     for value in L.labels("claim_type"):
-        ET.SubElement(labels, "Label", {"value": value, "hint": hints[value]})
+        ET.SubElement(labels, "Label", {"value": value, "hint": hints[value], "hotkey": next(keys)})
     scroll = ET.SubElement(root, "View", {"style": "max-height: 60vh; overflow-y: auto"})
     ET.SubElement(scroll, "Text", {"name": "text", "value": "$text", "granularity": "word"})
     region = ET.SubElement(root, "View", {"visibleWhen": "region-selected"})
     ET.SubElement(region, "Header", {"value": "Speaker of the selected claim", "size": "5"})
     ET.SubElement(region, "TextArea", {"name": SPEAKER, "toName": "text", "perRegion": "true",
                                        "editable": "true", "maxSubmissions": "1"})
-    _target_blocks(root, "text", with_holder=False)
+    ET.SubElement(root, "Header", {"value": "Article-level stance: the article as a whole toward each target "
+                                            "(not one sentence)", "size": "4"})
+    _target_blocks(root, "text", keys, with_holder=False)
     return root
 
 
@@ -102,6 +117,36 @@ def render(kind: str) -> str:
     head = (f"<!-- generated by `natostance annotate config` from schemas/{L.LABELS_FILE} "
             f"(labels version {L.labels_version()}); do not edit -->\n")
     return head + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _controls(xml: str) -> tuple[str | None, dict[str, tuple[str, ...]]]:
+    """(labels version named in the header comment, control name -> its choice/label values) of a config."""
+    import re
+
+    version = re.search(r"labels version ([^)\s]+)\)", xml)
+    try:
+        root = ET.fromstring(re.sub(r"<!--.*?-->", "", xml, flags=re.S).strip())
+    except ET.ParseError:
+        return (version.group(1) if version else None), {}
+    controls = {node.get("name"): tuple(c.get("value") for c in node if c.tag in ("Choice", "Label"))
+                for node in root.iter() if node.tag in ("Choices", "Labels", "TextArea")}
+    return (version.group(1) if version else None), controls
+
+
+def difference(old_xml: str, new_xml: str) -> str:
+    """In words: how a project's labeling config differs from the one this package generates now."""
+    (old_v, old), (new_v, new) = _controls(old_xml), _controls(new_xml)
+    parts = [f"it was made with labels version {old_v or 'unknown'}, this push uses {new_v}"]
+    if added := [n for n in new if n not in old]:
+        parts.append(f"controls only the new config has: {', '.join(added)}")
+    if removed := [n for n in old if n not in new]:
+        parts.append(f"controls only the project has: {', '.join(removed)}")
+    for name in (n for n in new if n in old and old[n] != new[n]):
+        parts.append(f"{name} offers {', '.join(old[name]) or 'nothing'} in the project, "
+                     f"{', '.join(new[name]) or 'nothing'} now")
+    if len(parts) == 1:
+        parts.append("the labels are the same; the layout differs (headings, shortcuts, which rows show when)")
+    return "; ".join(parts)
 
 
 def write_configs(out_dir: str | Path) -> list[Path]:

@@ -7,7 +7,12 @@ Layout under the output folder (default ``annotation/``)::
     records/<round>/stance.jsonl                    one record per annotator x unit x target
     records/<round>/claims.jsonl                    one record per claim span
 
+    records/<round>/round.json                      the projects pulled from and how far the round is
+
 Raw exports are never edited afterwards; records can always be rebuilt from them with ``convert_file``.
+A pull may come at any point of a round: ``round.json`` and the result count the units that have all
+their annotations and those still open. Records of a round pulled from other projects (another server,
+another campaign under the same name) or of a closed round are never overwritten (``rounds.py``).
 """
 
 from __future__ import annotations
@@ -15,13 +20,14 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from natostance.annotate.labelstudio import config as C
 from natostance.annotate.labelstudio.convert import convert, load_export
 from natostance.annotate.labelstudio.push import project_title
-from natostance.annotate.records import ClaimSpan, StanceLabel, write_jsonl
+from natostance.annotate.decisions import atomic_jsonl
+from natostance.annotate.records import ClaimSpan, StanceLabel, read_records, to_json
 from natostance.errors import NatoStanceError
 
 
@@ -33,6 +39,8 @@ class PullResult:
     stances: list[StanceLabel]
     claims: list[ClaimSpan]
     seconds: dict[str, float]
+    progress: dict[str, dict] = field(default_factory=dict)  # per project kind: rounds.status
+    manifest: Path | None = None
 
 
 def save_export(raw: bytes, out_dir: Path, round_name: str, kind: str) -> Path:
@@ -61,32 +69,41 @@ def convert_file(path: str | Path, kind: str, users: dict[int, str] | None = Non
     return convert(load_export(raw, str(path)), kind, users, where=str(path))
 
 
-def pull(round_name: str = "r1", *, kinds: Sequence[str] = C.KINDS, out: str | Path = "annotation",
-         client=None) -> PullResult:
+def pull(round_name: str, *, kinds: Sequence[str] = C.KINDS, out: str | Path = "annotation",
+         client=None, replace: bool = False) -> PullResult:
     """Export every project of the round, save the raw exports, convert and write the records."""
+    from natostance.annotate import rounds
     from natostance.annotate.labelstudio.client import Client
 
     client = client or Client()
     out = Path(out)
     users = client.users()
-    exports, stances, claims, seconds = [], [], [], {}
+    projects = {}
     for kind in kinds:
         title = project_title(round_name, kind)
-        project = client.find_project(title)
-        if project is None:
+        projects[kind] = client.find_project(title)
+        if projects[kind] is None:
             raise NatoStanceError(f"no project {title!r} at {client.url}; push the round first")
+    rounds.check_same_projects(out / "records", round_name, projects, replace)
+    exports, stances, claims, seconds, progress = [], [], [], {}, {}
+    for kind, project in projects.items():
         t0 = time.perf_counter()
         raw = client.export(project["id"])
         seconds[f"export_{kind}"] = time.perf_counter() - t0
         path = save_export(raw, out, round_name, kind)
         exports.append(path)
         t0 = time.perf_counter()
-        s, c = convert(load_export(raw, str(path)), kind, users, where=str(path))
+        tasks = load_export(raw, str(path))
+        s, c = convert(tasks, kind, users, where=str(path))
         seconds[f"convert_{kind}"] = time.perf_counter() - t0
+        progress[kind] = rounds.status(kind, tasks, project.get("maximum_annotations") or 1, users)
         stances += s
         claims += c
     folder = out / "records" / round_name
     stance_path, claims_path = folder / "stance.jsonl", folder / "claims.jsonl"
-    write_jsonl(stance_path, stances)
-    write_jsonl(claims_path, claims)
-    return PullResult(exports, stance_path, claims_path, stances, claims, seconds)
+    for path, new in ((stance_path, stances), (claims_path, claims)):  # a pull of some kinds keeps the others'
+        kept = [r for r in read_records(path) if r.kind not in projects] if path.is_file() else []
+        atomic_jsonl(path, [to_json(r) for r in kept + new])
+    manifest = rounds.record_pull(out / "records", round_name, client.url, projects, progress,
+                                  time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+    return PullResult(exports, stance_path, claims_path, stances, claims, seconds, progress, manifest)

@@ -9,8 +9,6 @@ error says how far it got, and the next push resumes from what the server actual
 from __future__ import annotations
 
 import json
-
-import difflib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -70,17 +68,11 @@ def ensure_project(client, round_name: str, kind: str, *, overlap: int | None = 
                                      reveal_preannotations_interactively=False)
     if _canonical(project.get("label_config") or "") != _canonical(xml):
         if not update_config:
-            diff = [d for d in difflib.unified_diff(_canonical(project.get("label_config") or "")
-                                                    .replace("><", ">\n<").splitlines(),
-                                                    _canonical(xml).replace("><", ">\n<").splitlines(),
-                                                    lineterm="", n=0)
-                    if d[:1] in "+-" and d[:3] not in ("+++", "---")]
             raise NatoStanceError(
-                f"project {title!r} (id {project['id']}) at {client.url} has a labeling config that "
-                f"differs from the one generated from schemas/{L.LABELS_FILE} (labels version "
-                f"{L.labels_version()}); first difference: {diff[0].strip() if diff else '?'}; "
-                "push with --update-config to replace it (Label Studio refuses if existing "
-                "annotations use removed labels)")
+                f"project {title!r} (id {project['id']}) at {client.url} was made with another labeling config "
+                f"than the one schemas/{L.LABELS_FILE} generates now: {C.difference(project.get('label_config') or '', xml)}. "
+                "A round's annotations share one config: push to a new round (--round <new name>), or push with "
+                "--update-config to replace it (Label Studio refuses if existing annotations use removed labels)")
         client.update_project(project["id"], label_config=xml)
     if overlap and project.get("maximum_annotations") != overlap:
         client.update_project(project["id"], maximum_annotations=overlap)

@@ -2,8 +2,9 @@
 
 The server lives in its OWN virtualenv (``label-studio`` pins ``pyarrow<25`` and ~170 packages; it must
 never share the package's environment), under ``${XDG_CACHE_HOME:-~/.cache}/natostance/`` so that every
-checkout and CI run on a machine reuses one install. It binds loopback only, with the version check and
-telemetry off, and is stopped by its PID.
+checkout and CI run on a machine reuses one install. It binds loopback unless told otherwise, with the
+version check and telemetry off, sign-up only through the invite link, and is stopped with its whole process
+group. ``serve.py`` is the ``annotate server`` verb around it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ LS_VERSION = "1.23.2"
 QUIET_ENV = {  # no network calls home, no telemetry
     "LATEST_VERSION_CHECK": "false", "SENTRY_DSN": "", "FRONTEND_SENTRY_DSN": "",
     "COLLECT_ANALYTICS": "false", "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
+    "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",  # accounts come from `annotate users add` (invite token)
 }
 
 
@@ -81,12 +83,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def port_busy(bind: str, port: int) -> bool:
+    """True when ``bind:port`` cannot be bound, or something already answers on loopback at ``port``.
+
+    The second test is Label Studio's own: it connects to localhost:port and, when that succeeds, quietly
+    moves to the next port. That must never happen to us: the URL we print would name the other server.
+    """
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: old TIME_WAIT connections are fine
+        try:
+            s.bind((bind, port))
+        except OSError:
+            return True
+    with socket.socket() as s:
+        s.settimeout(1.0)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 def healthy(url: str, timeout: float = 2.0) -> bool:
     try:
         with urllib.request.urlopen(url.rstrip("/") + "/health", timeout=timeout) as r:
             return r.status == 200
     except OSError:
         return False
+
+
+def is_loopback(bind: str) -> bool:
+    return bind in ("127.0.0.1", "localhost", "::1") or bind.startswith("127.")
 
 
 @dataclass
@@ -100,19 +123,31 @@ class Server:
     process: subprocess.Popen = field(repr=False)
     log_path: Path
     startup_s: float = 0.0
+    log_offset: int = 0  # where this run's lines start in the (appended) log
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
+    def log_tail(self, n: int = 3) -> str:
+        try:
+            with self.log_path.open("rb") as fh:
+                fh.seek(self.log_offset)
+                lines = fh.read().decode("utf-8", "replace").strip().splitlines()
+        except OSError:
+            return ""
+        return " | ".join(line.strip() for line in lines[-n:] if line.strip())
+
     def stop(self, timeout: float = 20) -> None:
-        """Stop the server by its PID (SIGTERM, then SIGKILL)."""
+        """Stop the server's whole process group (SIGTERM, then SIGKILL)."""
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
             try:
+                os.killpg(self.process.pid, signal.SIGTERM)
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout)
+            except ProcessLookupError:
                 self.process.wait(timeout)
 
     def __enter__(self) -> Server:
@@ -122,12 +157,31 @@ class Server:
         self.stop()
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: SIGTERM the server when the process that started it dies, even by SIGKILL."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _port_message(bind: str, port: int) -> str:
+    return (f"port {port} on {bind} is already in use (another Label Studio, or another program); choose "
+            "another with --port, or stop what holds it")
+
+
 def start(data_dir: str | Path, *, token: str, port: int | None = None, username: str = "admin@localhost",
-          password: str, timeout: float = 180, home: Path | None = None) -> Server:
-    """Start ``label-studio`` on ``127.0.0.1:port`` with its data in ``data_dir``; wait for ``/health``.
+          password: str, timeout: float = 180, home: Path | None = None, bind: str = "127.0.0.1",
+          public_url: str | None = None, die_with_parent: bool = False) -> Server:
+    """Start ``label-studio`` on ``bind:port`` with its data in ``data_dir``; wait until it serves.
 
     The admin user and its API token are created on the first start of an empty data dir (that
-    migrates the database, ~20 s); a copied data dir starts in a few seconds with the same login.
+    migrates the database, ~20 s); a copied data dir starts in a few seconds with the same login. The
+    login reaches Label Studio through its environment (``LABEL_STUDIO_USERNAME``/``_PASSWORD``/
+    ``_USER_TOKEN``), never through its command line, which every local user can read with ``ps``.
+    Ready means: the log says Django serves on exactly ``port`` and ``/health`` answers there.
     """
     exe = executable(home)
     if not exe.is_file():
@@ -136,69 +190,50 @@ def start(data_dir: str | Path, *, token: str, port: int | None = None, username
     data_dir = Path(data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
-    env = {**os.environ, **QUIET_ENV, "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir)}
+    if port_busy(bind, port):
+        raise NatoStanceError(_port_message(bind, port))
+    env = {**os.environ, **QUIET_ENV, "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1",
+           "LABEL_STUDIO_USERNAME": username, "LABEL_STUDIO_PASSWORD": password, "LABEL_STUDIO_USER_TOKEN": token,
+           "LABEL_STUDIO_HOST": public_url or ""}
     log_path = data_dir / "server.log"
-    cmd = [str(exe), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(port),
-           "--username", username, "--password", password, "--user-token", token]
+    cmd = [str(exe), "start", "--no-browser", "--internal-host", bind, "--port", str(port)]
     t0 = time.monotonic()
+    offset = log_path.stat().st_size if log_path.is_file() else 0
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True, cwd=data_dir)
-    server = Server(f"http://127.0.0.1:{port}", data_dir, username, token, proc, log_path)
-    while not healthy(server.url, 1.0):
-        if proc.poll() is not None:
-            tail = log_path.read_text(errors="replace").strip().splitlines()[-3:]
-            raise NatoStanceError(f"label-studio exited with code {proc.returncode} before it was "
-                                  f"ready; see {log_path}: " + " | ".join(tail))
-        if time.monotonic() - t0 > timeout:
-            server.stop()
-            raise NatoStanceError(f"label-studio did not answer {server.url}/health within "
-                                  f"{timeout:.0f} s; see {log_path}")
-        time.sleep(0.1)
+        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True, cwd=data_dir,
+                                preexec_fn=_die_with_parent if die_with_parent else None)
+    host = "127.0.0.1" if bind in ("0.0.0.0", "::") else bind
+    server = Server(f"http://{host}:{port}", data_dir, username, token, proc, log_path, log_offset=offset)
+    try:
+        _wait_ready(server, port, timeout, t0)
+    except BaseException:
+        server.stop()
+        raise
     server.startup_s = time.monotonic() - t0
     return server
+
+
+def _wait_ready(server: Server, port: int, timeout: float, t0: float) -> None:
+    serving = f":{port}/"
+    while True:
+        if server.process.poll() is not None:
+            raise NatoStanceError(f"label-studio exited with code {server.process.returncode} before it was "
+                                  f"ready; see {server.log_path}: {server.log_tail()}")
+        log = server.log_tail(n=1000)
+        if f"Port {port} is in use" in log:
+            raise NatoStanceError(_port_message(server.url.split("//")[1].rsplit(":", 1)[0], port))
+        if "Starting development server at" in log and serving in log and healthy(server.url, 1.0):
+            return
+        if time.monotonic() - t0 > timeout:
+            raise NatoStanceError(f"label-studio did not answer {server.url}/health within "
+                                  f"{timeout:.0f} s; see {server.log_path}")
+        time.sleep(0.1)
 
 
 def default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(base) / "natostance" / "label-studio"
-
-
-def serve(data_dir: str | Path | None = None, *, port: int = 8080, username: str = "admin@localhost",
-          echo=print) -> None:
-    """``natostance annotate server``: install if needed, start, print how to log in, wait for Ctrl-C.
-
-    The admin password and API token are generated on first use and kept in
-    ``<data_dir>/natostance-login.json`` (mode 600); they are never printed.
-    """
-    import json
-    import secrets
-
-    data_dir = Path(data_dir or default_data_dir())
-    data_dir.mkdir(parents=True, exist_ok=True)
-    login_file = data_dir / "natostance-login.json"
-    if login_file.is_file():
-        login = json.loads(login_file.read_text())
-    else:
-        login = {"username": username, "password": secrets.token_urlsafe(12), "token": secrets.token_hex(20)}
-        login_file.touch(mode=0o600)
-        login_file.write_text(json.dumps(login))
-    install(log=echo)
-    echo(f"starting Label Studio {LS_VERSION} on 127.0.0.1:{port} (data: {data_dir}) ...")
-    srv = start(data_dir, token=login["token"], port=port, username=login["username"],
-                password=login["password"])
-    echo(f"Label Studio is up at {srv.url} (started in {srv.startup_s:.1f} s; log: {srv.log_path})")
-    echo(f"log in as {login['username']}; the password and API token are in {login_file}")
-    echo(f"for push/pull:  export LABEL_STUDIO_URL={srv.url}")
-    echo(f"                export LABEL_STUDIO_API_KEY=\"$(python3 -c 'import json;"
-         f"print(json.load(open(\"{login_file}\"))[\"token\"])')\"")
-    echo("press Ctrl-C to stop")
-    try:
-        srv.process.wait()
-    except KeyboardInterrupt:
-        echo("stopping")
-    finally:
-        srv.stop()
 
 
 TEMPLATE_PASSWORD = "natostance-template-pw"  # a throwaway login for test/benchmark servers only

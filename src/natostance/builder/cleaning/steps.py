@@ -1,8 +1,8 @@
 """Pure cleaning steps: ``RawArticle`` blocks in, clean paragraphs out, every removal counted by rule name.
 
 Steps run in this order (``clean``): whitespace → inline markup → embedded-post URLs → header/trailer
-block rules (metadata lifted into ``Meta``) → title line → stray trailing artefacts → paragraphs broken
-mid-sentence rejoined → duplicated standfirst/paragraphs dropped. No I/O, no global state.
+block rules (metadata lifted into ``Meta``) → title line (or a head line repeating the title) → stray trailing
+artefacts → paragraphs broken mid-sentence rejoined → evident copies dropped (standfirst, pull quote, label). No I/O, no global state.
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ import re
 from collections import Counter
 from difflib import SequenceMatcher
 
+from natostance.builder.authors import names
 from natostance.builder.cleaning import rules as B
 from natostance.builder.dates import to_iso_date
 from natostance.builder.document import Meta, RawArticle
 
 _WS_RUN = re.compile(r"\s{2,}|[^\S ]")
+_SPACES = re.compile(r"  +")  # left where markup between two words went
 _HAS_WORD = re.compile(r"\w")
 _ENDS_SENTENCE = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 _CLOSERS = "\"'”’)]\n"  # what may follow the punctuation in a match of _ENDS_SENTENCE ($ also matches before a final \n)
@@ -40,10 +42,12 @@ def strip_inline(blocks: list[str], counts: Counter) -> list[str]:
         if "[" not in block and "<" not in block and "*" not in block:  # every inline rule needs one of these
             out.append(block)
             continue
+        removed = 0
         for rule in B.INLINE:
             block, n = rule.pattern.subn(rule.replacement, block)
             counts[rule.name] += n
-        block = block.strip()
+            removed += n
+        block = _SPACES.sub(" ", block).strip() if removed else block.strip()
         if block:
             out.append(block)
     return out
@@ -62,6 +66,10 @@ def lift_embeds(blocks: list[str], meta: Meta, counts: Counter) -> list[str]:
 
 
 def _set_field(meta: Meta, name: str, value: object) -> None:
+    if name == "authors":
+        if not meta.authors:
+            meta.authors.extend(names(str(value), [x for x in (meta.outlet, meta.republisher) if x]))
+        return
     if name in _LIST_FIELDS:
         getattr(meta, name).extend(v.strip() for v in str(value).split(",") if v.strip())
         return
@@ -106,16 +114,21 @@ def _zone_rules(head: bool, tail: bool) -> tuple[tuple[B.BlockRule, ...], re.Pat
     return by_zone[head, tail]
 
 
+def _for_this_copy(rule: B.BlockRule, meta: Meta) -> bool:
+    """A publisher's own rule fires only on that publisher's copies; every other rule everywhere."""
+    return rule.publisher is None or rule.publisher in (meta.republisher, meta.outlet)
+
+
 def apply_block_rules(blocks: list[str], meta: Meta, counts: Counter) -> list[str]:
     n = len(blocks)
     out = []
     for i, block in enumerate(blocks):
         rules, any_rule = _zone_rules(i < B.HEAD_BLOCKS, i >= n - B.TAIL_BLOCKS)
-        if any_rule is not None and not any_rule.fullmatch(block):
+        if any_rule is not None and not any_rule.fullmatch(block):  # no rule of the zone takes it
             out.append(block)
             continue
         for rule in rules:
-            if m := rule.pattern.fullmatch(block):
+            if _for_this_copy(rule, meta) and (m := rule.pattern.fullmatch(block)):
                 for name, value in m.groupdict().items():
                     _set_field(meta, name, value)
                 for name, value in rule.constants:
@@ -138,6 +151,22 @@ def take_title(blocks: list[str], meta: Meta, counts: Counter) -> list[str]:
         meta.title = blocks[0]
         counts["title_line"] += 1
         return blocks[1:]
+    return blocks
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def drop_title_repeat(blocks: list[str], meta: Meta, counts: Counter) -> list[str]:
+    """Drop a head block that repeats the title (pages and dumps often print the headline above the text)."""
+    if not meta.title or len(blocks) < 2:
+        return blocks
+    title = _plain(meta.title)
+    for i, block in enumerate(blocks[:2]):
+        if title and _plain(block) == title:
+            counts["title_repeat"] += 1
+            return blocks[:i] + blocks[i + 1:]
     return blocks
 
 
@@ -165,18 +194,31 @@ def _key(block: str) -> str:
     return block[:32].casefold()
 
 
+PULL_QUOTE_WORDS = 15  # a repeated block this long is a copy (pull quote, doubled paragraph), never new text
+LABEL_WORDS, LABEL_REPEATS = 6, 3  # a short line without a sentence, printed this often, is a page label
+
+
 def drop_duplicates(blocks: list[str], counts: Counter) -> list[str]:
-    """Drop a standfirst repeated (near-verbatim) as a later paragraph, and exact repeated paragraphs."""
+    """Drop evident copies only: a standfirst repeated near-verbatim as a later paragraph, later copies of a
+    long paragraph, and every copy of a short label line printed three times or more ("See it now: Amazon").
+    Short lines that repeat as part of the text (an interview's recurring question) stay."""
     later: dict[str, list[int]] = {}
     for i, block in enumerate(blocks):
         later.setdefault(_key(block), []).append(i)
+    repeats = Counter(blocks)
     drop: set[int] = set()
     for i, block in enumerate(blocks):
+        words = len(block.split())
+        if repeats[block] >= LABEL_REPEATS and words <= LABEL_WORDS and not _ENDS_SENTENCE.search(block):
+            drop.add(i)
+            counts["repeated_label"] += 1
+            continue
         twins = [j for j in later[_key(block)] if j > i and j not in drop]
         for j in twins:
             if blocks[j] == block:
-                drop.add(j)
-                counts["duplicate_paragraph"] += 1
+                if words >= PULL_QUOTE_WORDS:
+                    drop.add(j)
+                    counts["duplicate_paragraph"] += 1
             elif i < 3 and SequenceMatcher(None, block, blocks[j], autojunk=False).ratio() >= 0.8:
                 drop.add(i)
                 counts["duplicate_standfirst"] += 1
@@ -193,6 +235,8 @@ def clean(raw: RawArticle) -> tuple[list[str], dict[str, int]]:
     blocks = apply_block_rules(blocks, raw.meta, counts)
     if raw.source_format in ("plain", "markdown"):
         blocks = take_title(blocks, raw.meta, counts)
+    else:
+        blocks = drop_title_repeat(blocks, raw.meta, counts)
     blocks = drop_trailing_artifacts(blocks, counts)
     blocks = rejoin_broken_paragraphs(blocks, counts)
     blocks = drop_duplicates(blocks, counts)

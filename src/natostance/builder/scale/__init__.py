@@ -8,13 +8,13 @@ per task and split. datatrove is an optional extra (``pip install 'natostance[sc
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from importlib.metadata import version
 from typing import Any
 
-from natostance.builder.pipeline import BuildOptions
+from natostance.builder.pipeline import BuildOptions, split_rule
+from natostance.builder.scale.inputs import file_records
 from natostance.builder.sourcesfile import load as load_sources
 from natostance.errors import InputError, NatoStanceError
 from natostance.builder.scale import plan as P
@@ -32,6 +32,7 @@ class ScaleOptions:
     slurm_time: str = "10:00:00"
     slurm_mem_per_cpu_gb: int = 2
     slurm_env_command: str | None = None  # e.g. "module load python; source venv/bin/activate"
+    slurm_max_array: int = 1001  # the cluster's MaxArraySize: more tasks go in further arrays
 
 
 def _require_datatrove() -> None:
@@ -47,8 +48,8 @@ def pipeline(work: Path) -> list:
     return [ReadRaw(str(work)), BuildArticles(str(work)), WriteShards(str(work))]
 
 
-def executors(work: Path, opts: ScaleOptions) -> tuple[Any, Any]:
-    """(the tasks' executor, the finish executor or None when the driver finishes in-process)."""
+def executors(work: Path, opts: ScaleOptions) -> Any:
+    """The tasks' executor for local processes or Ray (Slurm: ``natostance.builder.scale.slurm``)."""
     logs = str(work / "logs")
     if opts.executor == "local":
         import multiprocess
@@ -56,38 +57,24 @@ def executors(work: Path, opts: ScaleOptions) -> tuple[Any, Any]:
 
         # workers fork from a server that has imported the builder once, not import it again each
         multiprocess.get_context("forkserver").set_forkserver_preload(PRELOAD)
-        return LocalPipelineExecutor(pipeline(work), tasks=opts.tasks, workers=opts.workers, logging_dir=logs), None
+        return LocalPipelineExecutor(pipeline(work), tasks=opts.tasks, workers=opts.workers, logging_dir=logs)
     if opts.executor == "ray":
         from datatrove.executor import RayPipelineExecutor
 
-        return RayPipelineExecutor(pipeline(work), tasks=opts.tasks, workers=opts.workers, logging_dir=logs), None
-    if opts.executor == "slurm":
-        from datatrove.executor import SlurmPipelineExecutor
-
-        from natostance.builder.scale.steps import FINISH_LOGS, FinishStep
-
-        common = {"time": opts.slurm_time, "partition": opts.slurm_partition, "cpus_per_task": 1,
-                  "mem_per_cpu_gb": opts.slurm_mem_per_cpu_gb, "env_command": opts.slurm_env_command,
-                  "venv_path": None if opts.slurm_env_command else str(Path(sys.prefix) / "bin" / "activate"),
-                  "mail_user": None, "qos": None}
-        tasks = SlurmPipelineExecutor(pipeline(work), tasks=opts.tasks, workers=opts.workers,
-                                      job_name="natostance-build", logging_dir=logs, **common)
-        finish = SlurmPipelineExecutor([FinishStep(str(work))], tasks=1, job_name="natostance-finish",
-                                       logging_dir=str(work / FINISH_LOGS), depends=tasks, **common)
-        return tasks, finish
+        return RayPipelineExecutor(pipeline(work), tasks=opts.tasks, workers=opts.workers, logging_dir=logs)
     raise NatoStanceError(f"unknown executor {opts.executor!r}; known: {', '.join(EXECUTORS)}")
 
 
 def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None = None,
           scale: ScaleOptions | None = None):
-    """Run the build on datatrove. Returns the report (local, Ray), or None once Slurm jobs are submitted."""
+    """Run the build on datatrove. Returns the report (local, Ray), or the ``Submission`` of the Slurm jobs."""
     _require_datatrove()
     opts, scale = options or BuildOptions(), scale or ScaleOptions()
     raw_dir, out_dir = Path(raw_dir).resolve(), Path(out_dir).resolve()
     if not raw_dir.is_dir():
         raise InputError(str(raw_dir), "not a folder of raw articles")
-    if scale.tasks < 1 or scale.workers < 1:
-        raise NatoStanceError("--tasks and --workers must be at least 1")
+    if scale.tasks < 1 or scale.workers < 1 or scale.slurm_max_array < 1:
+        raise NatoStanceError("--tasks, --workers and --slurm-max-array must be at least 1")
     if opts.annotations and load_sources(raw_dir).annotations:
         raise NatoStanceError("--engine datatrove builds the text configs only (articles, sentences): the sources "
                               "file names annotation files, so use the local engine, or --no-annotations")
@@ -96,24 +83,29 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
     plan = P.make_plan(raw_dir, out_dir, scale.tasks, opts)
     if not plan["files"]:
         raise InputError(str(raw_dir), "no article files found")
+    rule = split_rule(load_sources(raw_dir), opts, ((file_records(raw_dir, f[0], opts.max_article_bytes)[1], f[0])
+                                                     for f in plan["files"]))
+    plan["split_rule"] = rule.to_dict()  # quantiles resolved here, in the driver, by one serial pass over the input
     work = P.work_dir(out_dir)
+    engine = {"datatrove": version("datatrove"), "executor": scale.executor, "tasks": scale.tasks,
+              "workers": scale.workers}
+    if scale.executor == "slurm":
+        from natostance.builder.scale import slurm
+
+        slurm.check_can_submit(work)  # before prepare(): an earlier submission's jobs may still use the folder
+        P.prepare(work, plan)
+        return slurm.submit(work, out_dir, scale, engine)
     resumed = P.prepare(work, plan)
     done_before = len(P.completed(work, scale.tasks)) if resumed else 0
-    run, finish_executor = executors(work, scale)
+    run = executors(work, scale)
     if scale.executor == "ray":
         import ray
 
         if not ray.is_initialized():
             ray.init(num_cpus=scale.workers, include_dashboard=False, log_to_driver=False)
     run.run()
-    if finish_executor is not None:
-        finish_executor.run()
-        return None
     from natostance.builder.scale.finish import finish
 
-    engine = {"datatrove": version("datatrove"),
-              "executor": scale.executor, "tasks": scale.tasks, "workers": scale.workers,
-              "tasks_run": scale.tasks - done_before, "tasks_skipped": done_before}
-    report = finish(work, engine)
+    report = finish(work, {**engine, "tasks_run": scale.tasks - done_before, "tasks_skipped": done_before})
     P.remove(work)
     return report

@@ -22,9 +22,8 @@ import pyarrow.parquet as pq
 
 from natostance import labels
 
-from natostance.builder import sourcesfile
 from natostance.builder.articleindex import ArticleIndex, read_bucket
-from natostance.builder.pipeline import ANNOTATION_OWNED, OWNED, check_build, dataset_meta, write_metadata
+from natostance.builder.pipeline import ANNOTATION_OWNED, OWNED, check_build, dataset_meta, split_notes, write_metadata
 from natostance.builder.document import Rejected
 from natostance.errors import NatoStanceError
 from natostance.builder.leakage import LeakageCheck, stable_fingerprint
@@ -59,12 +58,12 @@ class ScaleReport(BuildReport):
 def finish(work: Path, engine: dict[str, Any] | None = None) -> ScaleReport:
     plan = P.load(work)
     tasks, opts = plan["tasks"], P.options(plan)
-    missing = sorted(set(range(tasks)) - set(P.completed(work, tasks)))
+    missing = P.missing(work, tasks)
     if missing:
         raise NatoStanceError(f"{len(missing)} of {tasks} task(s) not finished (ranks {missing[:10]}...); "
                               "run the same command again to resume")
     root, out_dir = Path(plan["input"]), Path(plan["out"])
-    sources = sourcesfile.load(root)
+    sources = P.sources(plan)
     shutil.rmtree(work / P.INDEX, ignore_errors=True)  # a finish step that failed before leaves its index
     report = ScaleReport(dataset_version=opts.dataset_version, engine=dict(engine or {}),
                          articles=ArticleIndex(work / P.INDEX, P.buckets(plan)))
@@ -77,7 +76,9 @@ def finish(work: Path, engine: dict[str, Any] | None = None) -> ScaleReport:
         for k in ("files", "records_in", "articles_out", "sentences_out"):
             steps[k] += summary["stats"][k]
         steps["dropped"].update(summary["stats"]["dropped"])
-        rejected += [(r["key"], Rejected(r["where"], r["reason"])) for r in summary["rejected"]]
+        rejected += [(r["key"], Rejected(r["where"], r["reason"], r.get("dropped", False))) for r in summary["rejected"]]
+        for name, keys in summary.get("unmapped", {}).items():
+            report.note_unmapped(name, Counter(keys))
         leakage.absorb(P.task_dir(work, rank) / P.LEAKAGE, summary["leakage_examples"])
     dups = _merge_index(work, tasks, report.articles, rejected, steps)
     check_build(sources, hashes, [r for _, r in sorted(rejected, key=lambda kr: kr[0])], report, opts)
@@ -88,6 +89,7 @@ def finish(work: Path, engine: dict[str, Any] | None = None) -> ScaleReport:
         for config in ("articles", "sentences"):  # the annotation configs are the local engine's
             report.rows[config] = _link_shards(work, tasks, config, tmp / "data" / config)
         report.leakage = leakage.report()
+        report.notes.extend(split_notes(sources.rule, report))
         write_metadata(root, tmp, report, hashes, sources, dataset_meta(opts))
     report.out_dir = str(out_dir)
     return report

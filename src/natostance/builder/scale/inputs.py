@@ -1,8 +1,9 @@
 """What a scale-out build reads: the file list (planned once per job), contiguous shards, records per file.
 
-Every format the local builder reads goes through the builder's own readers. On top of that: compressed
-files (``.gz``, ``.zst``) are opened through datatrove's file system layer, JSON-lines dumps are read in
-parts of ``STREAM_BYTES`` (memory stays flat), and WARC files go through datatrove's WARC record parser,
+Every format the local builder reads goes through the builder's own readers and its limits (``RawFile``:
+links out of the folder refused, a file over the maximum article size streamed as JSON lines or rejected).
+On top of that: compressed files (``.gz``, ``.zst``) are opened through datatrove's file system layer and
+read within the same limits, and WARC files go through datatrove's WARC record parser,
 each HTML response then through the builder's HTML reader (trafilatura), as a page file would.
 """
 
@@ -18,20 +19,20 @@ from pathlib import Path
 from natostance.builder.pipeline import raw_files, read_records
 from natostance.builder.document import RawArticle, Rejected
 from natostance.errors import InputError
-from natostance.builder.sources import detect_format, html, jsonl
+from natostance.builder.sources import html
 from natostance.builder.sources.decode import decode
+from natostance.builder.sources.rawfile import MAX_ARTICLE_BYTES, RawFile, file_stat, refused
 from natostance.builder.sourcesfile import sha256_file
 
 COMPRESSED = (".gz", ".zst", ".zstd")
 WARC = re.compile(r"\.w?arc(\.gz|\.zst)?$", re.IGNORECASE)
-STREAM_BYTES = 64 << 20  # a JSON-lines dump larger than this (or compressed) is read in parts of this size
 
 Item = RawArticle | Rejected
 
 
 def plan_files(root: Path) -> list[list]:
     """``[name, bytes, mtime_ns]`` for every input file under ``root``, in name order (the builder's own listing)."""
-    return [[p.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns] for p in raw_files(root) for st in [p.stat()]]
+    return [[p.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns] for p in raw_files(root) for st in [file_stat(p)]]
 
 
 def shard(files: list[list], rank: int, world_size: int) -> list[int]:
@@ -52,52 +53,21 @@ def _open(root: Path, name: str):
     return get_datafolder(str(root)).open(name, "rb", compression="infer")
 
 
-def file_records(root: Path, name: str) -> tuple[str, Iterator[Item]]:
-    """(SHA-256 of the file as stored, its records in order). A whole-file problem is one ``Rejected``."""
+def file_records(root: Path, name: str, max_bytes: int = MAX_ARTICLE_BYTES) -> tuple[str | None, Iterator[Item]]:
+    """(SHA-256 of the file as stored, its records in order). A whole-file problem is one ``Rejected``; a link
+    out of the input folder has no SHA-256 (never read, never copied)."""
     path = root / name
+    problem = refused(path, root)
+    if problem:
+        return None, iter([Rejected(name, problem)])
     if WARC.search(name):
         return sha256_file(path), _warc_records(root, name)
-    if name.endswith(COMPRESSED) or path.stat().st_size > STREAM_BYTES:
-        return sha256_file(path), _streamed(root, name)
+    if name.endswith(COMPRESSED):  # read through the decompressor, within the same limits as a plain file
+        return sha256_file(path), RawFile(path, root, name, max_bytes, opener=lambda: _open(root, name)).records()
+    if file_stat(path).st_size > max_bytes:
+        return sha256_file(path), RawFile(path, root, name, max_bytes).records()
     data = path.read_bytes()
     return hashlib.sha256(data).hexdigest(), iter(read_records(data, name))
-
-
-def _parts(fh) -> Iterator[bytes]:
-    """Whole lines, about ``STREAM_BYTES`` at a time (plain ``read``: not every decompressor has ``readlines``)."""
-    rest = b""
-    while block := fh.read(STREAM_BYTES):
-        cut = (rest + block).rfind(b"\n") + 1
-        if cut:
-            yield (rest + block)[:cut]
-            rest = (rest + block)[cut:]
-        else:
-            rest += block
-    if rest:
-        yield rest
-
-
-def _streamed(root: Path, name: str) -> Iterator[Item]:
-    """A (compressed or large) file: JSON lines in parts with true line numbers; any other format whole."""
-    with _open(root, name) as fh:
-        parts = _parts(fh)
-        part = next(parts, b"")
-        try:
-            fmt = detect_format(decode(part, name), name)
-        except InputError:
-            fmt = "error"  # read whole below, so the file is rejected exactly as the local builder rejects it
-        if fmt != "jsonl":
-            yield from read_records(part + b"".join(parts), name)
-            return
-        lineno = 1
-        while part:
-            lines = part.count(b"\n")
-            try:
-                yield from jsonl.read(decode(part, name), name, first_line=lineno)
-            except InputError as exc:
-                yield Rejected(f"{exc.where}:{lineno}-{lineno + lines}", exc.problem)
-            lineno += lines
-            part = next(parts, b"")
 
 
 def _warc_records(root: Path, name: str) -> Iterator[Item]:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from natostance.builder.pipeline import BuildOptions
+from natostance.builder.sourcesfile import Sources, load as load_sources
+from natostance.builder.splits import SplitRule
 from natostance.parquet_io import buckets_for
 from natostance.builder.scale.inputs import plan_files
 
@@ -30,20 +32,30 @@ def task_dir(work: Path, rank: int) -> Path:
     return work / "tasks" / f"{rank:05d}"
 
 
-def make_plan(root: Path, out_dir: Path, tasks: int, opts: BuildOptions) -> dict[str, Any]:
+def make_plan(root: Path, out_dir: Path, tasks: int, opts: BuildOptions, rule: SplitRule | None = None) -> dict[str, Any]:
     return {
         "input": str(root),
         "out": str(out_dir),
         "tasks": tasks,
         "options": {"dataset_version": opts.dataset_version, "allow_changed": opts.allow_changed,
-                    "keep_going": opts.keep_going, "strict": opts.strict},
+                    "keep_going": opts.keep_going, "max_article_bytes": opts.max_article_bytes, "strict": opts.strict},
         "files": plan_files(root),
+        **({"split_rule": rule.to_dict()} if rule else {}),  # as resolved by the driver (quantiles → dates)
     }
+
+
+def sources(plan: dict[str, Any]) -> Sources:
+    """The input's sources file, with the split rule the driver resolved for this job when it gave one."""
+    found = load_sources(Path(plan["input"]))
+    if "split_rule" in plan:
+        found.rule = SplitRule.from_dict(plan["split_rule"])
+    return found
 
 
 def _task_inputs(plan: dict[str, Any]) -> tuple:
     """What the tasks' files depend on (not --keep-going or --allow-changed: only the finish step reads those)."""
-    return plan["input"], plan["out"], plan["tasks"], plan["files"], plan["options"]["dataset_version"]
+    return (plan["input"], plan["out"], plan["tasks"], plan["files"], plan["options"]["dataset_version"],
+            plan.get("split_rule"), plan["options"].get("max_article_bytes"))
 
 
 def prepare(work: Path, plan: dict[str, Any]) -> bool:
@@ -97,9 +109,14 @@ def completed(work: Path, tasks: int) -> list[int]:
     return [r for r in range(tasks) if (task_dir(work, r) / SUMMARY).is_file()]
 
 
+def missing(work: Path, tasks: int) -> list[int]:
+    """Ranks not finished yet."""
+    return sorted(set(range(tasks)) - set(completed(work, tasks)))
+
+
 def remove(work: Path, keep: str | None = None) -> None:
     """After a finished build: the dataset folder has its own links to the shards. ``keep``: a folder left
-    (the Slurm finish job's own logs, which datatrove writes after the step)."""
+    (the Slurm finish job's own logs and report, which datatrove writes to after the step)."""
     if keep is None:
         shutil.rmtree(work, ignore_errors=True)
         return

@@ -17,15 +17,12 @@ from datatrove.pipeline.base import PipelineStep
 
 from natostance import labels
 
-from natostance.builder import sourcesfile
 from natostance.builder.articleindex import ArticleIndex, summary
 from natostance.builder.pipeline import build_record, dataset_meta, spill_article, text_spills
-from natostance.builder.document import Rejected
+from natostance.builder.document import RawArticle, Rejected
 from natostance.builder.leakage import LeakageCheck, stable_fingerprint
 from natostance.builder.scale import plan as P
 from natostance.builder.scale.inputs import file_records, shard
-
-FINISH_LOGS = "logs-finish"
 
 
 def reason_class(reason: str) -> str:
@@ -48,11 +45,11 @@ class ReadRaw(_WorkStep):
 
     def run(self, data=None, rank: int = 0, world_size: int = 1):
         plan = P.load(Path(self.work))
-        root, files = Path(plan["input"]), plan["files"]
+        root, files, max_bytes = Path(plan["input"]), plan["files"], P.options(plan).max_article_bytes
         for index in shard(files, rank, world_size):
             name = files[index][0]
             with self.track_time():
-                sha, items = file_records(root, name)
+                sha, items = file_records(root, name, max_bytes)
             self.stat_update("files")
             yield Document(text="", id=name, metadata={"kind": "file", "name": name, "sha": sha})
             for seq, item in enumerate(items):
@@ -66,13 +63,16 @@ class BuildArticles(_WorkStep):
 
     def run(self, data, rank: int = 0, world_size: int = 1):
         plan = P.load(Path(self.work))
-        sources, strict = sourcesfile.load(Path(plan["input"])), P.options(plan).strict
+        sources, strict = P.sources(plan), P.options(plan).strict
         seen: dict[str, str] = {}
         for doc in data:
             meta = doc.metadata
             if meta["kind"] == "record":
+                item = meta.pop("item")
+                if isinstance(item, RawArticle) and item.unmapped:
+                    meta["unmapped"] = item.unmapped
                 with self.track_time():
-                    built = build_record(meta.pop("item"), meta["name"], sources, seen, strict)
+                    built = build_record(item, meta["name"], sources, seen, strict)
                 if isinstance(built, Rejected):
                     meta.update(kind="rejected", rejected=built)
                     self.stat_update(f"dropped: {reason_class(built.reason)}")
@@ -94,18 +94,22 @@ class WriteShards(_WorkStep):
         buckets = P.buckets(plan, shard(plan["files"], rank, world_size))
         spills = text_spills(out, buckets)
         index = ArticleIndex(out / P.INDEX, P.buckets(plan))  # summaries with their reading-order key
-        leakage, files, rejected = LeakageCheck(stable_fingerprint, out / P.LEAKAGE), {}, []
+        leakage, files, rejected, unmapped = LeakageCheck(stable_fingerprint, out / P.LEAKAGE), {}, [], {}
         stats = {"files": 0, "records_in": 0, "articles_out": 0, "sentences_out": 0, "dropped": {}}
         for doc in data:
             meta = doc.metadata
             if meta["kind"] == "file":
-                files[meta["name"]] = meta["sha"]
+                if meta["sha"]:  # a refused link has none: never hashed, never copied
+                    files[meta["name"]] = meta["sha"]
                 stats["files"] += 1
                 continue
             stats["records_in"] += 1
+            for key in meta.get("unmapped", ()):
+                per_file = unmapped.setdefault(meta["name"], {})
+                per_file[key] = per_file.get(key, 0) + 1
             if meta["kind"] == "rejected":
                 r = meta["rejected"]
-                rejected.append({"where": r.where, "reason": r.reason, "key": meta["key"]})
+                rejected.append({"where": r.where, "reason": r.reason, "key": meta["key"], "dropped": r.dropped})
                 reason = reason_class(r.reason)
                 stats["dropped"][reason] = stats["dropped"].get(reason, 0) + 1
                 continue
@@ -122,23 +126,8 @@ class WriteShards(_WorkStep):
             self.stat_update(f"{config}_rows", value=sum(per_split.values()))
         index.flush()
         leakage.flush()
-        summary_doc = {"rank": rank, "files": files, "rows": rows, "stats": stats, "rejected": rejected,
+        summary_doc = {"rank": rank, "files": files, "rows": rows, "stats": stats, "rejected": rejected, "unmapped": unmapped,
                        "leakage_examples": [[fp, sid] for fp, sid in leakage.examples.items()]}
         P.write_json(out / P.SUMMARY, summary_doc)
         return
         yield  # a generator: datatrove drains the last step
-
-
-class FinishStep(_WorkStep):
-    """The finish step as a one-task pipeline (a Slurm job that depends on the tasks' job)."""
-
-    name, type = "natostance finish", "🏁 - FINISH"
-
-    def run(self, data=None, rank: int = 0, world_size: int = 1):
-        from natostance.builder.scale.finish import finish
-
-        report = finish(Path(self.work), {"executor": "slurm"})
-        print(report.summary(), flush=True)
-        P.remove(Path(self.work), keep=FINISH_LOGS)
-        return
-        yield

@@ -33,12 +33,15 @@ def detect_format(text: str, where: str) -> str:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(where, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        except RecursionError:
+            raise InputError(where, "JSON nested too deeply to read (expected one flat article object)") from None
         if isinstance(doc, dict) and isinstance(doc.get("content"), dict) and "rendered" in doc["content"]:
             return "wordpress"
-        if isinstance(doc, dict) and ("text" in doc or "html" in doc):
+        if isinstance(doc, dict) and any(isinstance(doc.get(k), str) for k in jsonl.TEXT_KEYS + jsonl.HTML_KEYS):
             return "jsonl"
         keys = ", ".join(sorted(doc)[:8]) if isinstance(doc, dict) else type(doc).__name__
-        raise InputError(where, f"JSON is neither a WordPress post (content.rendered) nor an article with 'text'; found {keys}")
+        raise InputError(where, "JSON is neither a WordPress post (content.rendered) nor an article with one of "
+                         f"{', '.join(jsonl.TEXT_KEYS + jsonl.HTML_KEYS)}; found {keys}")
     if head.startswith("["):
         raise InputError(where, "a JSON array: expected one WordPress post object, or JSON lines (one article per line)")
     if "<" in head and _HTML.search(head):

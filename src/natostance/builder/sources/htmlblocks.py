@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption", "tr", "section",
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "tr", "section",
           "article", "header", "footer", "pre", "ul", "ol", "table", "figure"}
-_SKIP = {"script", "style", "noscript", "template", "svg"}
+_SKIP = {"script", "style", "noscript", "template", "svg", "figcaption"}  # a figure's caption is not body text
 
 
 class _Blocks(HTMLParser):

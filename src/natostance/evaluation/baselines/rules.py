@@ -36,8 +36,11 @@ def stance_for(text: str, target: str) -> str:
     return "neutral" if target_patterns()[target].search(text) else "none"
 
 
-def predict(gold, split: str):
-    u = C.units(gold, split)
+TRAINS = False
+
+
+def predict(gold, fold: C.Fold):
+    u = C.units(gold, fold)
     rows = []
     for unit_id, target in u["stance"]:
         text = C.text_of(gold, unit_id)

@@ -1,4 +1,5 @@
-"""TF-IDF + logistic regression (scikit-learn), trained on the train split only.
+"""TF-IDF + logistic regression (scikit-learn), trained on the fold's training articles only (temporal: the
+train split; cv: every other fold).
 
 Stance: one classifier per (task, target) over the unit's text; a target with a single train class predicts
 that class. Holder: one classifier over sentence text. Claim detection: one classifier; its positive-class
@@ -31,15 +32,18 @@ def _fit(texts, ys, fallback):
     return (lambda xs: list(model.predict(xs))), model
 
 
-def predict(gold, split: str):
-    u = C.units(gold, split)
+TRAINS = True
+
+
+def predict(gold, fold: C.Fold):
+    u = C.units(gold, fold)
     stance = labels("stance")
     rows = []
     for task, unit_type, keys in (
         ("sentence_stance", "sentence", u["stance"]),
         ("article_stance", "article", u["article_stance"]),
     ):
-        train = C.train_stance(gold, unit_type)
+        train = C.train_stance(gold, unit_type, fold)
         overall = C.most_common([r["label"] for r in train], stance)
         for target in labels("target"):
             mine = [k for k in keys if k[1] == target]
@@ -49,12 +53,12 @@ def predict(gold, split: str):
             fn, _ = _fit([C.text_of(gold, r["unit_id"]) for r in tr], [r["label"] for r in tr], overall)
             for (unit_id, _t), label in zip(mine, fn([C.text_of(gold, k[0]) for k in mine]), strict=True):
                 rows.append({"task": task, "unit_id": unit_id, "target": target, "label": str(label)})
-    held = [r for r in C.train_stance(gold, "sentence") if r["holder"]]
+    held = [r for r in C.train_stance(gold, "sentence", fold) if r["holder"]]
     holder_fn, _ = _fit([C.text_of(gold, r["unit_id"]) for r in held], [r["holder"] for r in held], labels("holder")[0])
     sentence_rows = [r for r in rows if r["task"] == "sentence_stance"]
     for r, h in zip(sentence_rows, holder_fn([C.text_of(gold, r["unit_id"]) for r in sentence_rows]), strict=True):
         r["holder"] = str(h)
-    ids, ys = C.train_sentences(gold)
+    ids, ys = C.train_sentences(gold, fold)
     _, model = _fit([C.text_of(gold, s) for s in ids], ys, False)
     texts = [C.text_of(gold, s) for s in u["sentences"]]
     if model is None:
@@ -77,7 +81,7 @@ def predict(gold, split: str):
     return rows, C.meta(
         gold,
         "tf-idf + logistic regression",
-        "TF-IDF (1-2 grams) + logistic regression per target, trained on the train split.",
-        ["train"],
+        "TF-IDF (1-2 grams) + logistic regression per target, trained on the training articles of each fold.",
+        C.trained_on(gold, fold),
         {k: list(v) if isinstance(v, tuple) else v for k, v in PARAMS.items()},
     )
