@@ -203,7 +203,7 @@ def _block_rules_one_by_one(blocks: list[str], meta: Meta, counts: Counter) -> l
         if i >= n - B.TAIL_BLOCKS:
             zone.add(B.TAIL)
         for rule in B.BLOCKS:
-            if rule.where in zone and (m := rule.pattern.fullmatch(block)):
+            if rule.where in zone and steps._for_this_copy(rule, meta) and (m := rule.pattern.fullmatch(block)):
                 for name, value in m.groupdict().items():
                     steps._set_field(meta, name, value)
                 for name, value in rule.constants:
