@@ -14,7 +14,7 @@ FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv
-	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python $(FIND_LINKS) -e '.[dev,annotation,eval,embed,scale,ray]'
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python $(FIND_LINKS) -e '.[dev,annotation,eval,embed,scale,ray,lmeval]'
 	$(BIN)/python -m compileall -q src >/dev/null  # the environment may forbid writing .pyc at run time: each process would compile every module it imports
 	touch $@
 

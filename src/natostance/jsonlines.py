@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from natostance.guard import ErrorLog, JsonProblem, escape, parse_json, text_lines
+from natostance.guard import MAX_LINE_BYTES, ErrorLog, JsonProblem, escape, parse_json, text_lines
 
 
-def object_lines(path: Path, errors: ErrorLog) -> Iterator[tuple[int, dict]]:
+def object_lines(path: Path, errors: ErrorLog, max_line: int = MAX_LINE_BYTES) -> Iterator[tuple[int, dict]]:
     """(line number, object) for each non-blank line holding a JSON object. Every other line adds one error
     ``<path>:<line>: expected a JSON object, found ...`` to ``errors`` and is skipped (all are reported at once,
-    the first ``errors.cap`` of each kind in full)."""
+    the first ``errors.cap`` of each kind in full). ``max_line``: the longest line read, in bytes."""
     kind = f"{escape(path)}: lines that are not JSON objects"
-    for n, line in text_lines(path, errors):
+    for n, line in text_lines(path, errors, max_line):
         if not line.strip():
             continue
         try:

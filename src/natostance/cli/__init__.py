@@ -68,9 +68,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from natostance.cli import annotate, build, evaluate, release
+    from natostance.cli import annotate, build, evaluate, harness, release
 
-    for module in (build, annotate, evaluate, release):
+    for module in (build, annotate, evaluate, release, harness):
         module.register(cli)
 
 

@@ -138,3 +138,24 @@ def load_manifest(dataset_dir: Path, complete: bool = False) -> dict[str, Any]:
     if problems:
         raise ManyErrors([f"{path}: {p}" for p in problems[:MAX_PER_KIND]], f"{path}: {len(problems)} problem(s)")
     return doc
+
+
+def listed_files(root: Path, expected: dict[str, str], where: str) -> tuple[list[str], list[str], dict[str, str]]:
+    """Check files a manifest lists (name -> SHA-256) under ``root``: (problems with the names themselves — not a
+    plain relative name, or a link out of ``root`` —, names missing, names whose bytes changed -> their SHA-256)."""
+    from natostance.builder.sourcesfile import sha256_file
+    from natostance.errors import InputError
+    from natostance.guard import confined
+
+    bad, missing, changed = [], [], {}
+    for name, sha in sorted(expected.items()):
+        try:
+            path = confined(root, name, where)
+        except InputError as exc:
+            bad.append(str(exc))
+            continue
+        if not path.is_file():
+            missing.append(name)
+        elif (found := sha256_file(path)) != sha:
+            changed[name] = found
+    return bad, missing, changed

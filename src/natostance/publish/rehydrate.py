@@ -15,12 +15,12 @@ from pathlib import Path
 from natostance import records
 from natostance.builder.pipeline import OWNED, BuildOptions, build
 from natostance.errors import InputError, ManyErrors, NatoStanceError
-from natostance.publish.manifest import MANIFEST, load_manifest
+from natostance.publish.manifest import MANIFEST, listed_files, load_manifest
 from natostance.parquet_io import read_config
 from natostance.builder.report import BuildReport
-from natostance.builder.sourcesfile import SOURCES_FILE, sha256_file
+from natostance.builder.sourcesfile import SOURCES_FILE
 from natostance.builder.swap import locked, recover, replace_dir, scratch
-from natostance.guard import confined, escape
+from natostance.guard import escape
 
 
 class RehydrateError(NatoStanceError):
@@ -30,18 +30,10 @@ class RehydrateError(NatoStanceError):
 def check_raw(expected: dict[str, str], raw_dir: Path) -> list[str]:
     """One message per expected raw file that is missing, not a plain name inside ``raw_dir`` (no '..', no
     absolute path, no link out) or whose SHA-256 differs."""
-    problems = []
-    for name, sha in sorted(expected.items()):
-        try:
-            path = confined(raw_dir, name, f"{MANIFEST}: raw_files")
-        except InputError as exc:
-            problems.append(str(exc))
-            continue
-        if not path.is_file():
-            problems.append(f"{escape(name)}: missing from {raw_dir}")
-        elif (found := sha256_file(path)) != sha:
-            problems.append(f"{escape(name)}: SHA-256 {found[:12]}… does not match the manifest's {sha[:12]}… "
-                            "(not the copy this dataset was built from)")
+    problems, missing, changed = listed_files(raw_dir, expected, f"{MANIFEST}: raw_files")
+    problems += [f"{escape(name)}: missing from {raw_dir}" for name in missing]
+    problems += [f"{escape(name)}: SHA-256 {found[:12]}… does not match the manifest's {expected[name][:12]}… "
+                 "(not the copy this dataset was built from)" for name, found in changed.items()]
     return problems
 
 

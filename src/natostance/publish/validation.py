@@ -8,7 +8,6 @@ the cross-validation assignment recomputed from the ``stance`` config (``evaluat
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,7 @@ import pyarrow.parquet as pq
 
 from natostance import records
 from natostance.errors import InputError, ManyErrors
-from natostance.guard import confined
-from natostance.publish.manifest import MANIFEST, load_manifest
+from natostance.publish.manifest import MANIFEST, listed_files, load_manifest
 from natostance.parquet_io import rows_of
 
 
@@ -41,16 +39,9 @@ class ValidationReport:
 
 def _check_files(root: Path, manifest: dict[str, Any], errors: list[str]) -> int:
     listed = manifest.get("files", {})
-    for rel, entry in sorted(listed.items()):
-        try:
-            path = confined(root, rel, f"{root / MANIFEST}: files")
-        except InputError as exc:
-            errors.append(str(exc))
-            continue
-        if not path.is_file():
-            errors.append(f"{rel}: listed in {MANIFEST} but missing")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
-            errors.append(f"{rel}: SHA-256 differs from {MANIFEST} (file changed after the build)")
+    bad, missing, changed = listed_files(root, {rel: e["sha256"] for rel, e in listed.items()}, f"{root / MANIFEST}: files")
+    errors += bad + [f"{rel}: listed in {MANIFEST} but missing" for rel in missing]
+    errors += [f"{rel}: SHA-256 differs from {MANIFEST} (file changed after the build)" for rel in changed]
     for config in records.CONFIGS:
         for path in sorted((root / "data" / config).glob("*.parquet")):
             rel = path.relative_to(root).as_posix()
