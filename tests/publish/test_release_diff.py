@@ -66,7 +66,7 @@ def test_release_bumps_rebuilds_and_documents(temp_repo):
     assert meta[b"dataset_version"] == b"0.2.0"
     changelog = (temp_repo / "CHANGELOG.md").read_text()
     unreleased, rest = changelog.split("## Unreleased\n", 1)[1].split("## [0.2.0] — 2026-11-24\n", 1)
-    assert unreleased.strip() == "" and "### Dataset 0.1.0" in rest
+    assert unreleased.strip() == "" and "### Dataset\n" in rest
     assert datasheet.stale(temp_repo / "DATASHEET.md", ds) == []
     assert "Dataset version 0.2.0" in (temp_repo / "DATASHEET.md").read_text()
     with pytest.raises(ReleaseError, match="nothing under '## Unreleased'"):
