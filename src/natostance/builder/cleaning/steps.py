@@ -207,16 +207,15 @@ def drop_duplicates(blocks: list[str], counts: Counter) -> list[str]:
         later.setdefault(_key(block), []).append(i)
     repeats = Counter(blocks)
     drop: set[int] = set()
-    for i, block in enumerate(blocks):
-        words = len(block.split())
-        if repeats[block] >= LABEL_REPEATS and words <= LABEL_WORDS and not _ENDS_SENTENCE.search(block):
+    for i, block in enumerate(blocks):  # words counted only for a block that repeats (most never do)
+        if repeats[block] >= LABEL_REPEATS and len(block.split()) <= LABEL_WORDS and not _ENDS_SENTENCE.search(block):
             drop.add(i)
             counts["repeated_label"] += 1
             continue
         twins = [j for j in later[_key(block)] if j > i and j not in drop]
         for j in twins:
             if blocks[j] == block:
-                if words >= PULL_QUOTE_WORDS:
+                if len(block.split()) >= PULL_QUOTE_WORDS:
                     drop.add(j)
                     counts["duplicate_paragraph"] += 1
             elif i < 3 and SequenceMatcher(None, block, blocks[j], autojunk=False).ratio() >= 0.8:
