@@ -73,7 +73,7 @@ def _folding() -> np.ndarray:
 def normal_text(text: str) -> str | None:
     """``text`` casefolded and translated as ``_normal`` does, character for character (so a sentence's
     slice of it, split and joined, is that sentence's normal form); None when the table cannot do it."""
-    fold = np.take(_folding(), np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16))
+    fold = _folding().take(np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16))
     if (fold == _SLOW).any():
         return None
     return fold.tobytes().decode("utf-16-le")
@@ -109,16 +109,16 @@ class LeakageCheck:
                 self.add(split, sid, text[a:b])
             return
         words = [norm[a:b].split() for a, b in zip(starts, ends)]
-        keep = [(sid, w) for sid, w in zip(sentence_ids, words) if len(w) >= MIN_WORDS]
         if hash_normal is _in_process:
-            fps = [hash(" ".join(w)) & _MASK for _, w in keep]
+            fps = [hash(" ".join(w)) & _MASK for w in words if len(w) >= MIN_WORDS]
         else:
-            fps = [hash_normal(" ".join(w)) for _, w in keep]
+            fps = [hash_normal(" ".join(w)) for w in words if len(w) >= MIN_WORDS]
         if not fps:
             return
         self._buffers.setdefault(split, array("Q")).extend(fps)
-        if len(self.examples) < MAX_EXAMPLES:
-            for fp, (sid, _) in zip(fps, keep):
+        if len(self.examples) < MAX_EXAMPLES:  # the kept sentences' ids only while examples are still taken
+            kept = [sid for sid, w in zip(sentence_ids, words) if len(w) >= MIN_WORDS]
+            for fp, sid in zip(fps, kept):
                 if len(self.examples) >= MAX_EXAMPLES:
                     break
                 self.examples.setdefault(fp, sid)
