@@ -230,6 +230,25 @@ def test_block_rules_by_zone_with_a_first_check_equal_one_by_one(blocks):
     assert meta_a == meta_b and counts_a == counts_b
 
 
+LONG = ["Tags: " + "NATO, " * 80, "For media inquiries: " + "x" * 400, "* " * 300, "Region: Europe Theme: " + "War " * 120,
+        "Comments: https://x.org/" + "a" * 400, "By " + "John Smith and " * 30, "March 3, 2021 " * 40, "x" * 500]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(FRAGMENTS + LONG), min_size=1, max_size=30).map(" ".join), max_size=20))
+def test_block_rules_skip_long_blocks_only_where_no_rule_takes_them(blocks):
+    meta_a, meta_b, counts_a, counts_b = Meta(), Meta(), Counter(), Counter()
+    assert steps.apply_block_rules(list(blocks), meta_a, counts_a) == _block_rules_one_by_one(list(blocks), meta_b, counts_b)
+    assert meta_a == meta_b and counts_a == counts_b
+
+
+def test_block_rule_widths_bound_their_matches():
+    for block in LONG + [f + " " + g for f in FRAGMENTS for g in LONG]:
+        for rule in B.BLOCKS:
+            if rule.pattern.fullmatch(block):
+                assert len(block) <= steps._longest(rule), (rule.name, block)
+
+
 def test_process_article_sentences_slice_the_text():
     raw = RawArticle("t.txt", "plain", "f" * 64, ["Mr. Peskov spoke. Gen. Milley listened.", "The U.S. said no."])
     article, sentences, _ = process_article(copy.deepcopy(raw), {"split_date_estimate": date(2021, 1, 1)}, SplitRule())

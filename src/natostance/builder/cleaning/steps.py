@@ -82,6 +82,7 @@ def _set_field(meta: Meta, name: str, value: object) -> None:
 
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_NOTHING = re.compile(r"(?!)")  # fullmatches no block
 _zones: tuple[tuple[B.BlockRule, ...], dict[tuple[bool, bool], tuple]] = ((), {})
 
 
@@ -98,9 +99,22 @@ def _any_rule(rules: tuple[B.BlockRule, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(sources), rules[0].pattern.flags) if rules else None
 
 
-def _zone_rules(head: bool, tail: bool) -> tuple[tuple[B.BlockRule, ...], re.Pattern[str] | None]:
-    """The block rules, in order, that may fire in the head and/or tail zone or neither, and ``_any_rule`` of
-    them (made once per rule table)."""
+def _longest(rule: B.BlockRule) -> float:
+    """The most characters a fullmatch of ``rule`` can span (the regex parser's width bound; inf when unbounded
+    or unknown)."""
+    try:
+        from re import _parser
+
+        width = _parser.parse(rule.pattern.pattern, rule.pattern.flags).getwidth()[1]
+    except Exception:  # noqa: BLE001 - a parser that differs: no bound, every block checked by every rule
+        return float("inf")
+    return float("inf") if width >= _parser.MAXREPEAT else width
+
+
+def _zone_rules(head: bool, tail: bool) -> tuple[tuple[B.BlockRule, ...], re.Pattern[str] | None, float, re.Pattern[str] | None]:
+    """The block rules, in order, that may fire in the head and/or tail zone or neither; ``_any_rule`` of them;
+    the longest block a rule of bounded width can take; and ``_any_rule`` of the unbounded ones, the only
+    rules that can take a longer block (made once per rule table)."""
     global _zones
     rules, by_zone = _zones
     if rules is not B.BLOCKS:
@@ -109,7 +123,10 @@ def _zone_rules(head: bool, tail: bool) -> tuple[tuple[B.BlockRule, ...], re.Pat
             for t in (False, True):
                 zone = tuple(r for r in B.BLOCKS if r.where == B.ANYWHERE or (h and r.where == B.HEAD)
                              or (t and r.where == B.TAIL))
-                by_zone[h, t] = (zone, _any_rule(zone))
+                widths = [_longest(r) for r in zone]
+                cut = max([w for w in widths if w != float("inf")], default=0)
+                unbounded = tuple(r for r, w in zip(zone, widths) if w == float("inf"))
+                by_zone[h, t] = (zone, _any_rule(zone), cut, _any_rule(unbounded) if unbounded else _NOTHING)
         _zones = (B.BLOCKS, by_zone)
     return by_zone[head, tail]
 
@@ -123,7 +140,9 @@ def apply_block_rules(blocks: list[str], meta: Meta, counts: Counter) -> list[st
     n = len(blocks)
     out = []
     for i, block in enumerate(blocks):
-        rules, any_rule = _zone_rules(i < B.HEAD_BLOCKS, i >= n - B.TAIL_BLOCKS)
+        rules, any_rule, cut, any_long = _zone_rules(i < B.HEAD_BLOCKS, i >= n - B.TAIL_BLOCKS)
+        if len(block) > cut:  # longer than any rule of bounded width can take
+            any_rule = any_long
         if any_rule is not None and not any_rule.fullmatch(block):  # no rule of the zone takes it
             out.append(block)
             continue
