@@ -272,3 +272,15 @@ def test_manifest_json_layout_is_json_dumps(value):
         return
     assert _dumps(value) == expect
     assert _dumps(value, "\n    ") == expect.replace("\n", "\n    ")
+
+
+def test_fewer_collections_restores_the_thresholds():
+    import gc
+
+    from natostance.builder.gcpause import fewer_collections
+
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), fewer_collections(123_456):
+        assert gc.get_threshold()[0] == max(123_456, before[0])
+        raise RuntimeError
+    assert gc.get_threshold() == before

@@ -26,6 +26,7 @@ from natostance.publish.card import write_card
 from natostance.publish.croissant import CROISSANT, write_croissant
 from natostance.builder.document import RawArticle, Rejected
 from natostance.errors import InputError, ManyErrors, NatoStanceError
+from natostance.builder.gcpause import fewer_collections
 from natostance.builder.goldconfigs import AnnotationInputs, build_rows, repository_of
 from natostance.builder.leakage import LeakageCheck
 from natostance.publish.manifest import write_manifest, write_splits
@@ -86,7 +87,7 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
         raise InputError(str(raw_dir), "no article files found")
     sources.rule = split_rule(sources, opts, ((RawFile(p, raw_dir, _name(p, raw_dir), opts.max_article_bytes).records(),
                                                _name(p, raw_dir)) for p in files))
-    with staging(out_dir, OWNED + ANNOTATION_OWNED) as tmp, \
+    with fewer_collections(), staging(out_dir, OWNED + ANNOTATION_OWNED) as tmp, \
             tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.work-{os.getpid()}-", dir=out_dir.parent) as work:
         report = _build_into(raw_dir, tmp, Path(work), files, sources, opts)
     report.out_dir = str(out_dir)

@@ -18,6 +18,7 @@ from datatrove.pipeline.base import PipelineStep
 from natostance import labels
 
 from natostance.builder.articleindex import ArticleIndex, summary
+from natostance.builder.gcpause import fewer_collections
 from natostance.builder.pipeline import build_record, dataset_meta, spill_article, text_spills
 from natostance.builder.document import RawArticle, Rejected
 from natostance.builder.leakage import LeakageCheck, stable_fingerprint
@@ -96,29 +97,30 @@ class WriteShards(_WorkStep):
         index = ArticleIndex(out / P.INDEX, P.buckets(plan))  # summaries with their reading-order key
         leakage, files, rejected, unmapped = LeakageCheck(stable_fingerprint, out / P.LEAKAGE), {}, [], {}
         stats = {"files": 0, "records_in": 0, "articles_out": 0, "sentences_out": 0, "dropped": {}}
-        for doc in data:
-            meta = doc.metadata
-            if meta["kind"] == "file":
-                if meta["sha"]:  # a refused link has none: never hashed, never copied
-                    files[meta["name"]] = meta["sha"]
-                stats["files"] += 1
-                continue
-            stats["records_in"] += 1
-            for key in meta.get("unmapped", ()):
-                per_file = unmapped.setdefault(meta["name"], {})
-                per_file[key] = per_file.get(key, 0) + 1
-            if meta["kind"] == "rejected":
-                r = meta["rejected"]
-                rejected.append({"where": r.where, "reason": r.reason, "key": meta["key"], "dropped": r.dropped})
-                reason = reason_class(r.reason)
-                stats["dropped"][reason] = stats["dropped"].get(reason, 0) + 1
-                continue
-            article, sentences, removals = meta["built"]
-            with self.track_time():
-                spill_article(spills, leakage, article, sentences)
-                index.add({**summary(article, removals), "key": meta["key"]})
-            stats["articles_out"] += 1
-            stats["sentences_out"] += len(sentences)
+        with fewer_collections():  # the task's reading and building all run inside this loop
+            for doc in data:
+                meta = doc.metadata
+                if meta["kind"] == "file":
+                    if meta["sha"]:  # a refused link has none: never hashed, never copied
+                        files[meta["name"]] = meta["sha"]
+                    stats["files"] += 1
+                    continue
+                stats["records_in"] += 1
+                for key in meta.get("unmapped", ()):
+                    per_file = unmapped.setdefault(meta["name"], {})
+                    per_file[key] = per_file.get(key, 0) + 1
+                if meta["kind"] == "rejected":
+                    r = meta["rejected"]
+                    rejected.append({"where": r.where, "reason": r.reason, "key": meta["key"], "dropped": r.dropped})
+                    reason = reason_class(r.reason)
+                    stats["dropped"][reason] = stats["dropped"].get(reason, 0) + 1
+                    continue
+                article, sentences, removals = meta["built"]
+                with self.track_time():
+                    spill_article(spills, leakage, article, sentences)
+                    index.add({**summary(article, removals), "key": meta["key"]})
+                stats["articles_out"] += 1
+                stats["sentences_out"] += len(sentences)
         meta = dataset_meta(P.options(plan))
         rows = {c: spill.write(out / "data" / c, labels.labels("split"), {**meta, "config": c})
                 for c, spill in spills.items()}
