@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 REPO = Path(__file__).resolve().parents[1]
 FORMATS = {"plain": 0.30, "markdown": 0.25, "wordpress": 0.20, "jsonl": 0.20, "html": 0.05}
 CRAWL = {"plain": 0.0, "markdown": 0.0, "wordpress": 0.0, "jsonl": 0.95, "html": 0.05}  # a dump plus pages
+TEXT = {k: v for k, v in FORMATS.items() if k != "html"}  # the text formats in FORMATS' proportions
 
 
 def seed_paragraphs() -> list[str]:

@@ -8,6 +8,7 @@ buckets spilled to Arrow IPC files, so memory stays flat: ids are hashes, so buc
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from natostance import records
-from natostance.errors import InputError
+from natostance.errors import InputError, NatoStanceError
 from natostance.guard import shown
 
 BUCKET_BYTES = 32_000_000  # ~6,000 articles of 5 KB per bucket, in memory when the bucket is sorted
@@ -37,15 +38,15 @@ def id_bucket(key: str, buckets: int) -> int:
     return 0 if buckets == 1 else int(key[:4], 16) * buckets >> 16
 
 
-def to_table(schema: pa.Schema, rows: list[dict[str, Any]]) -> pa.Table:
-    """Rows → table with exactly ``schema`` (ISO date strings become dates). No inference."""
-    cols = {}
+def columns_table(schema: pa.Schema, columns: dict[str, list[Any]]) -> pa.Table:
+    """Columns (field name → values) → table with exactly ``schema`` (ISO date strings become dates)."""
+    arrays = []
     for f in schema:
-        values = [r[f.name] for r in rows]
+        values = columns[f.name]
         if pa.types.is_date32(f.type):
             values = [date.fromisoformat(v) if v else None for v in values]
-        cols[f.name] = pa.array(values, type=f.type)
-    return pa.Table.from_pydict(cols, schema=schema)
+        arrays.append(pa.array(values, type=f.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def _row_group_rows(table: pa.Table) -> int:
@@ -65,33 +66,54 @@ def shard_name(split: str, index: int = 0, total: int = 1) -> str:
 
 
 class SortedSpill:
-    """Collect rows of one config in any order; write one Parquet file per split, sorted by key."""
+    """Collect rows of one config in any order; write one Parquet file per split, sorted by key.
 
-    def __init__(self, config: str, tmp: Path, schema: pa.Schema, buckets: int = 1, flush_rows: int | None = None):
+    Rows are held as columns, one set per id bucket. ``check`` sees each table before it goes to disk (the
+    build's vectorised schema checks) and raises to stop the build."""
+
+    def __init__(self, config: str, tmp: Path, schema: pa.Schema, buckets: int = 1, flush_rows: int | None = None,
+                 check: Callable[[pa.Table], None] | None = None):
         # rows held in memory before they go to disk: few for configs whose rows carry a whole article's text
         large = any(pa.types.is_large_string(f.type) for f in schema)
-        self.config, self.schema, self.buckets = config, schema, buckets
+        self.config, self.schema, self.buckets, self.check = config, schema, buckets, check
         self.flush_rows = flush_rows or (2_000 if large else 50_000)
         self.key = records.key(config)
         self.dir = tmp / f"spill-{config}"
         self.dir.mkdir(parents=True)
-        self._buffers: list[list[dict]] = [[] for _ in range(buckets)]
+        self._buffers: list[dict[str, list[Any]]] = [{f.name: [] for f in schema} for _ in range(buckets)]
         self._buffered = 0
         self._flushes = 0
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
-            self._buffers[id_bucket(row[self.key[0]], self.buckets)].append(row)  # keys that start with hex ids
+            for name, values in self._buffers[id_bucket(row[self.key[0]], self.buckets)].items():  # keys start with hex ids
+                values.append(row[name])
         self._buffered += len(rows)
         if self._buffered >= self.flush_rows:
             self.flush()
 
+    def add_columns(self, columns: dict[str, list[Any]], bucket_key: str) -> None:
+        """Rows as columns (field name → values) whose keys all start with ``bucket_key`` (one article's rows)."""
+        for name, values in self._buffers[id_bucket(bucket_key, self.buckets)].items():
+            values.extend(columns[name])
+        self._buffered += len(columns[self.key[0]])
+        if self._buffered >= self.flush_rows:
+            self.flush()
+
     def flush(self) -> None:
-        for b, rows in enumerate(self._buffers):
-            if rows:
+        for b, columns in enumerate(self._buffers):
+            if columns[self.key[0]]:
+                try:
+                    table = columns_table(self.schema, columns)
+                except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:  # a value of the wrong type
+                    raise NatoStanceError(f"build failed: {self.config} rows do not fit their schema (a builder "
+                                          f"bug): {exc}") from None
+                if self.check is not None:
+                    self.check(table)
                 with pa.ipc.new_file(self.dir / f"{b:05d}-{self._flushes:05d}.arrow", self.schema) as w:
-                    w.write_table(to_table(self.schema, rows))
-                rows.clear()
+                    w.write_table(table)
+                for values in columns.values():
+                    values.clear()
         self._buffered = 0
         self._flushes += 1
 

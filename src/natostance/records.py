@@ -67,6 +67,56 @@ def row_errors(config: str, row: dict[str, Any]) -> list[str]:
     return [f"{'/'.join(map(str, e.instance_path)) or '(row)'}: {e.message}" for e in v.iter_errors(row)]
 
 
+# what a column check (below) covers, besides Arrow's own type check; other keywords need the row validator
+_COLUMN_KEYWORDS = {"type", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength", "description",
+                    "x-arrow", "x-hf"}
+
+
+def column_checkable(config: str) -> bool:
+    """Whether ``column_problems`` checks everything the JSON Schema of ``config`` says about a row."""
+    schema = record_schema(config)
+    return schema.get("additionalProperties") is False and set(schema["required"]) == set(schema["properties"]) \
+        and all(set(_resolve(p)) <= _COLUMN_KEYWORDS for p in schema["properties"].values())
+
+
+def _column_masks(prop: dict[str, Any], column: pa.ChunkedArray) -> list[Any]:
+    """Per check of ``prop`` (the Arrow type already holds): true where a value breaks it."""
+    import pyarrow.compute as pc
+
+    masks = [] if _nullable(prop) or not column.null_count else [pc.is_null(column)]
+    if "pattern" in prop:
+        masks.append(pc.invert(pc.match_substring_regex(column, prop["pattern"])))
+    if "enum" in prop:
+        allowed = pa.array([v for v in prop["enum"] if v is not None], type=column.type)
+        masks.append(pc.invert(pc.is_in(column, value_set=allowed, skip_nulls=True)))
+    for key, op in (("minimum", pc.less), ("maximum", pc.greater)):
+        if key in prop:
+            masks.append(op(column, prop[key]))
+    for key, op in (("minLength", pc.less), ("maxLength", pc.greater)):
+        if key in prop:
+            masks.append(op(pc.utf8_length(column), prop[key]))
+    return [m.fill_null(False) for m in masks]
+
+
+def column_problems(config: str, table: pa.Table) -> list[str]:
+    """Every way the rows of a table with the config's Arrow schema break its JSON Schema, found column by column
+    (``column_checkable`` says when that is all of it); a breaking row is then described by ``row_errors``."""
+    import pyarrow.compute as pc
+
+    schema = record_schema(config)
+    masks = [m for name, prop in schema["properties"].items() for m in _column_masks(_resolve(prop), table[name])]
+    masks = [m for m in masks if pc.any(m).as_py()]
+    if not masks:
+        return []
+    bad = masks[0]
+    for m in masks[1:]:
+        bad = pc.or_(bad, m)
+    key = schema["x-key"][0]
+    rows = [{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in r.items()}
+            for r in table.filter(bad).to_pylist()]
+    return [f"{config} row {r[key]}: {e}" for r in rows for e in row_errors(config, r) or ["(no row error: a check bug)"]]
+
+
 def _resolve(prop: dict[str, Any]) -> dict[str, Any]:
     if "anyOf" in prop:  # {"anyOf": [<a type or label set>, {"type": "null"}]}: a nullable field
         base = _resolve(next(b for b in prop["anyOf"] if b.get("type") != "null"))

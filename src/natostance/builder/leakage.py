@@ -4,6 +4,10 @@ Keeps a 64-bit fingerprint per sentence: 8 bytes each in memory up to ``RUN_SIZE
 and saved as one run per split (``<split>-NNNNN.npy``). The report walks the fingerprint space in ranges of
 its top bits, so at most about ``RUN_SIZE`` fingerprints per split are in memory at once, whatever the
 corpus size. Runs saved by other processes (the tasks of a scale-out build) merge in with ``absorb``.
+
+A sentence's normal form is its words, casefolded, with every character that is not a letter or digit taken
+as a space (``_normal``). ``add_article`` finds the same normal forms for all sentences of an article at once:
+one table look-up over the whole text replaces a casefold and a translation per sentence.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import heapq
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +27,7 @@ MIN_WORDS = 5  # shorter sentences ("he said.") repeat by nature
 MAX_EXAMPLES = 100_000
 RUN_SIZE = 4_000_000  # fingerprints (32 MB) held before a run goes to disk; also the report's range size
 _MASK = (1 << 64) - 1
+_SLOW = 0xD800  # in the folding table: a character it cannot fold to one (a lone surrogate: nothing folds to it)
 
 
 def _normal(text: str) -> str | None:
@@ -29,17 +35,48 @@ def _normal(text: str) -> str | None:
     return " ".join(words) if len(words) >= MIN_WORDS else None
 
 
+def _in_process(norm: str) -> int:
+    return hash(norm) & _MASK  # within one process only: one build's own comparisons
+
+
+def _stable(norm: str) -> int:
+    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little")
+
+
 def fingerprint(text: str) -> int | None:
     norm = _normal(text)
-    return None if norm is None else hash(norm) & _MASK  # within one process only: one build's own comparisons
+    return None if norm is None else _in_process(norm)
 
 
 def stable_fingerprint(text: str) -> int | None:
     """The same across processes and machines (for builds whose sentences are spread over many tasks)."""
     norm = _normal(text)
-    if norm is None:
+    return None if norm is None else _stable(norm)
+
+
+_HASH_OF_NORMAL: dict[Callable, Callable[[str], int]] = {fingerprint: _in_process, stable_fingerprint: _stable}
+
+
+@cache
+def _folding() -> np.ndarray:
+    """UTF-16 code unit -> what ``_normal`` makes of it before splitting: its casefold, or a space where
+    ``_PUNCT`` puts one; ``_SLOW`` for surrogates (characters beyond U+FFFF) and characters whose casefold
+    is not one character, which the table cannot handle."""
+    table = np.full(0x10000, _SLOW, dtype=np.uint16)
+    for i in range(0x10000):
+        folded = chr(i).casefold()
+        if len(folded) == 1 and not 0xD800 <= i < 0xE000:
+            table[i] = ord(folded.translate(_PUNCT))
+    return table
+
+
+def normal_text(text: str) -> str | None:
+    """``text`` casefolded and translated as ``_normal`` does, character for character (so a sentence's
+    slice of it, split and joined, is that sentence's normal form); None when the table cannot do it."""
+    fold = _folding().take(np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16))
+    if (fold == _SLOW).any():
         return None
-    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little")
+    return fold.tobytes().decode("utf-16-le")
 
 
 class LeakageCheck:
@@ -59,6 +96,33 @@ class LeakageCheck:
         if len(self.examples) < MAX_EXAMPLES:
             self.examples.setdefault(fp, sentence_id)
         self._buffered += 1
+        if self.folder is not None and self._buffered >= self.run_size:
+            self.flush()
+
+    def add_article(self, split: str, sentence_ids: Sequence[str], text: str, starts: Sequence[int],
+                    ends: Sequence[int]) -> None:
+        """The sentences ``text[start:end]`` of one article: the same fingerprints and examples as ``add`` of each."""
+        hash_normal = _HASH_OF_NORMAL.get(self._fingerprint)
+        norm = normal_text(text) if hash_normal else None
+        if norm is None:
+            for sid, a, b in zip(sentence_ids, starts, ends):
+                self.add(split, sid, text[a:b])
+            return
+        words = [norm[a:b].split() for a, b in zip(starts, ends)]
+        if hash_normal is _in_process:
+            fps = [hash(" ".join(w)) & _MASK for w in words if len(w) >= MIN_WORDS]
+        else:
+            fps = [hash_normal(" ".join(w)) for w in words if len(w) >= MIN_WORDS]
+        if not fps:
+            return
+        self._buffers.setdefault(split, array("Q")).extend(fps)
+        if len(self.examples) < MAX_EXAMPLES:  # the kept sentences' ids only while examples are still taken
+            kept = [sid for sid, w in zip(sentence_ids, words) if len(w) >= MIN_WORDS]
+            for fp, sid in zip(fps, kept):
+                if len(self.examples) >= MAX_EXAMPLES:
+                    break
+                self.examples.setdefault(fp, sid)
+        self._buffered += len(fps)
         if self.folder is not None and self._buffered >= self.run_size:
             self.flush()
 

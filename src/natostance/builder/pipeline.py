@@ -1,8 +1,9 @@
 """``build(raw_dir, out_dir)``: raw articles → the released dataset folder, atomically.
 
 Read each file once (hash, check against ``sources.yaml``, parse), run the per-article function, validate
-every row against its JSON Schema, stream rows to sorted Parquet, then write raw copies, splits file,
-dataset card and manifest. Everything goes to a temporary folder that replaces the output only at the end:
+the rows (each article row against its JSON Schema; sentence rows column by column as they go to disk, and
+one article's in every ``FULL_CHECK_EVERY`` row by row, or all with ``strict``), stream rows to sorted
+Parquet, then write raw copies, splits file, dataset card and manifest. Everything goes to a temporary folder that replaces the output only at the end:
 a failed build leaves the previous dataset untouched. Bad files are all listed at once.
 """
 
@@ -25,11 +26,12 @@ from natostance.publish.card import write_card
 from natostance.publish.croissant import CROISSANT, write_croissant
 from natostance.builder.document import RawArticle, Rejected
 from natostance.errors import InputError, ManyErrors, NatoStanceError
+from natostance.builder.gcpause import fewer_collections
 from natostance.builder.goldconfigs import AnnotationInputs, build_rows, repository_of
 from natostance.builder.leakage import LeakageCheck
 from natostance.publish.manifest import write_manifest, write_splits
 from natostance.parquet_io import SortedSpill, buckets_for
-from natostance.builder.process import Drop, process_article
+from natostance.builder.process import Drop, Sentences, process_article
 from natostance.builder.report import BuildReport
 from natostance.builder.sources import read_bytes
 from natostance.builder.sources.rawfile import MAX_ARTICLE_BYTES, RawFile, file_stat
@@ -37,6 +39,7 @@ from natostance.builder.swap import staging
 
 OWNED = ("data/articles", "data/sentences", "raw", "README.md", CROISSANT, "manifest.json", "splits.json", "rejects.jsonl")
 ANNOTATION_OWNED = (*(f"data/{c}" for c in records.ANNOTATION_CONFIGS), "shape.json", "folds.json")
+FULL_CHECK_EVERY = 100  # one article in this many has its sentence rows checked row by row too (all with strict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,7 @@ class BuildOptions:
     dataset_date: str | None = _version.DATASET_DATE  # release date: Croissant datePublished, manifest
     split: dict[str, Any] | None = None  # split_rule keys given on the command line; they override sources.yaml
     max_article_bytes: int = MAX_ARTICLE_BYTES  # a larger article file or JSON line is rejected by name
+    strict: bool = False  # check every sentence row against its JSON Schema and its article text, row by row
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
@@ -83,7 +87,7 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
         raise InputError(str(raw_dir), "no article files found")
     sources.rule = split_rule(sources, opts, ((RawFile(p, raw_dir, _name(p, raw_dir), opts.max_article_bytes).records(),
                                                _name(p, raw_dir)) for p in files))
-    with staging(out_dir, OWNED + ANNOTATION_OWNED) as tmp, \
+    with fewer_collections(), staging(out_dir, OWNED + ANNOTATION_OWNED) as tmp, \
             tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.work-{os.getpid()}-", dir=out_dir.parent) as work:
         report = _build_into(raw_dir, tmp, Path(work), files, sources, opts)
     report.out_dir = str(out_dir)
@@ -132,8 +136,8 @@ def read_records(data: bytes, name: str) -> list[RawArticle | Rejected]:
         return [Rejected(exc.where, exc.problem)]
 
 
-def build_record(rec: RawArticle | Rejected, name: str, sources: sourcesfile.Sources,
-                 seen: dict[str, str]) -> tuple[dict, list[dict], dict[str, int]] | Rejected:
+def build_record(rec: RawArticle | Rejected, name: str, sources: sourcesfile.Sources, seen: dict[str, str],
+                 strict: bool = False) -> tuple[dict, Sentences, dict[str, int]] | Rejected:
     """The per-record step every engine runs: process, drop with reason, reject duplicates, validate."""
     if isinstance(rec, Rejected):
         return rec
@@ -144,8 +148,31 @@ def build_record(rec: RawArticle | Rejected, name: str, sources: sourcesfile.Sou
     if article["article_id"] in seen:
         return Rejected(name, f"duplicate of {seen[article['article_id']]} (same bytes)")
     seen[article["article_id"]] = name
-    validate_rows(article, sentences)
+    validate_rows(article, sentences, every_sentence=strict or (len(seen) - 1) % FULL_CHECK_EVERY == 0)
     return article, sentences, removals
+
+
+def text_spills(tmp: Path, buckets: int) -> dict[str, SortedSpill]:
+    """The articles' and sentences' spills; the sentences' checks their columns, in place of a JSON Schema
+    call per row."""
+    def check(table) -> None:
+        if problems := records.column_problems("sentences", table):
+            raise ManyErrors(problems, "build failed: sentence rows break their schema (a builder bug)")
+
+    assert records.column_checkable("sentences"), "the sentences schema needs checks the column check lacks"
+    return {"articles": SortedSpill("articles", tmp, records.arrow_schema("articles"), buckets),
+            "sentences": SortedSpill("sentences", tmp, records.arrow_schema("sentences"), buckets, check=check)}
+
+
+def spill_article(spills: dict[str, SortedSpill], leakage: LeakageCheck, article: dict, sentences: Sentences,
+                  text_free: bool = False) -> None:
+    """One built article into the leakage check and the articles and sentences spills (texts blanked when
+    ``text_free``), in every engine."""
+    leakage.add_article(sentences.split, sentences.sentence_id, article["text"], sentences.start, sentences.end)
+    if text_free:
+        article, sentences = {**article, "text": None}, sentences.without_text()
+    spills["articles"].add([article])
+    spills["sentences"].add_columns(sentences.columns(), article["article_id"])
 
 
 def annotation_inputs(raw_dir: Path, sources: sourcesfile.Sources, opts: BuildOptions,
@@ -167,7 +194,7 @@ def annotation_inputs(raw_dir: Path, sources: sourcesfile.Sources, opts: BuildOp
 def _build_into(raw_dir: Path, tmp: Path, work: Path, files: list[Path], sources: sourcesfile.Sources, opts: BuildOptions) -> BuildReport:
     meta = dataset_meta(opts)
     buckets = buckets_for(sum(file_stat(p).st_size for p in files))
-    spills = {c: SortedSpill(c, tmp, records.arrow_schema(c), buckets) for c in ("articles", "sentences")}
+    spills = text_spills(tmp, buckets)
     report = BuildReport(dataset_version=opts.dataset_version, text_free=opts.text_free,
                          articles=ArticleIndex(work / "index", buckets))
     leakage, seen, hashes, rejected = LeakageCheck(folder=work / "leakage"), {}, {}, []
@@ -179,22 +206,16 @@ def _build_into(raw_dir: Path, tmp: Path, work: Path, files: list[Path], sources
         for rec in raw.records():
             if isinstance(rec, RawArticle) and rec.unmapped:
                 report.note_unmapped(name, rec.unmapped)
-            built = build_record(rec, name, sources, seen)
+            built = build_record(rec, name, sources, seen, opts.strict)
             if isinstance(built, Rejected):
                 rejected.append(built)
                 continue
             article, sentences, removals = built
-            for s in sentences:
-                leakage.add(s["split"], s["sentence_id"], s["text"])
             if ann and article["article_id"] in ann.articles:
                 texts[article["article_id"]] = article["text"]
                 splits_of[article["article_id"]] = article["split"]
-                sentence_ids.update(s["sentence_id"] for s in sentences)
-            if opts.text_free:
-                article["text"] = None
-                sentences = [{**s, "text": None} for s in sentences]
-            spills["articles"].add([article])
-            spills["sentences"].add(sentences)
+                sentence_ids.update(sentences.sentence_id)
+            spill_article(spills, leakage, article, sentences, opts.text_free)
             report.add_article(article, removals)
         if raw.sha:  # a refused link has none: never hashed, never copied
             hashes[name] = raw.sha
@@ -274,11 +295,14 @@ def _write_shape(root: Path, version: str) -> None:
     write_shape(replace(shape_from_gold(load_gold(root)), dataset_version=version), root / "shape.json")
 
 
-def validate_rows(article: dict, sentences: list[dict]) -> None:
+def validate_rows(article: dict, sentences: Sentences, every_sentence: bool = True) -> None:
+    """The article row against its JSON Schema; with ``every_sentence`` each sentence row too, and its text
+    against the article's (without: the sentences spill checks their columns)."""
     problems = [f"article {article['article_id']}: {e}" for e in records.row_errors("articles", article)]
-    for s in sentences:
-        problems += [f"sentence {s['sentence_id']}: {e}" for e in records.row_errors("sentences", s)]
-        if article["text"][s["start"]:s["end"]] != s["text"]:
+    for s in sentences if every_sentence else ():
+        errors = records.row_errors("sentences", s)
+        problems += [f"sentence {s['sentence_id']}: {e}" for e in errors]
+        if not errors and article["text"][s["start"]:s["end"]] != s["text"]:
             problems.append(f"sentence {s['sentence_id']}: text[start:end] differs from the sentence text")
     if problems:
         raise ManyErrors(problems, f"{article['source_file']}: rows break their schema (a builder bug)")

@@ -1,12 +1,15 @@
 """The per-article function: one ``RawArticle`` in, one ``articles`` row and its ``sentences`` rows out.
 
 Pure and engine-free: the local builder and any parallel engine call exactly this, so cleaning and
-segmentation exist once. A record that cannot become a row raises ``Drop`` with its reason.
+segmentation exist once. A record that cannot become a row raises ``Drop`` with its reason. Sentence rows
+come as columns (``Sentences``), the shape Arrow takes them in: no dict per sentence on the hot path.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -23,6 +26,38 @@ class Drop(Exception):
     def __init__(self, reason: str, by_policy: bool = False):
         super().__init__(reason)
         self.by_policy = by_policy
+
+
+@dataclass(slots=True)
+class Sentences:
+    """One article's ``sentences`` rows as columns (every row has the article's id and split; index = position)."""
+
+    article_id: str
+    split: str
+    sentence_id: list[str]
+    paragraph: list[int]
+    start: list[int]
+    end: list[int]
+    text: list[str] | list[None]
+
+    def __len__(self) -> int:
+        return len(self.sentence_id)
+
+    def columns(self) -> dict[str, list]:
+        """Every field of the sentences schema -> its values."""
+        n = len(self.sentence_id)
+        return {"sentence_id": self.sentence_id, "article_id": [self.article_id] * n, "split": [self.split] * n,
+                "index": list(range(n)), "paragraph": self.paragraph, "start": self.start, "end": self.end,
+                "text": self.text}
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        """The rows as dicts (for checks and tests; the build itself never makes them)."""
+        cols = self.columns()
+        return (dict(zip(cols, row)) for row in zip(*cols.values()))
+
+    def without_text(self) -> Sentences:
+        return Sentences(self.article_id, self.split, self.sentence_id, self.paragraph, self.start, self.end,
+                         [None] * len(self.sentence_id))
 
 
 def article_id(raw: RawArticle) -> str:
@@ -42,7 +77,7 @@ def _split_date(meta_published: str | None, meta_posted: str | None, curated: di
     return (est, "curated_estimate") if est else (None, "")
 
 
-def process_article(raw: RawArticle, curated: dict[str, Any], rule: SplitRule) -> tuple[dict, list[dict], dict[str, int]]:
+def process_article(raw: RawArticle, curated: dict[str, Any], rule: SplitRule) -> tuple[dict, Sentences, dict[str, int]]:
     """Clean, segment and describe one article. Returns (article row, sentence rows, removals by rule)."""
     paragraphs, removals = clean(raw)
     if not paragraphs:
@@ -95,9 +130,7 @@ def process_article(raw: RawArticle, curated: dict[str, Any], rule: SplitRule) -
         "n_paragraphs": len(paragraphs),
         "n_sentences": len(spans),
     }
-    sentences = []
-    for i, (start, end, para) in enumerate(spans):
-        s = text[start:end]
-        sentences.append({"sentence_id": sentence_id(aid, i, s), "article_id": aid, "split": split, "index": i,
-                          "paragraph": para, "start": start, "end": end, "text": s})
-    return article, sentences, removals
+    starts, ends, paras = (list(c) for c in zip(*spans)) if spans else ([], [], [])
+    texts = [text[a:b] for a, b in zip(starts, ends)]
+    ids = [sentence_id(aid, i, t) for i, t in enumerate(texts)]
+    return article, Sentences(aid, split, ids, paras, starts, ends, texts), removals

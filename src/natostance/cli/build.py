@@ -40,6 +40,8 @@ def register(cli: click.Group) -> None:
     @click.option("--max-article-bytes", type=click.IntRange(min=1), default=MAX_ARTICLE_BYTES, show_default=True,
                   help="Largest article file or JSON line read; a larger one is rejected by name (JSON-lines dumps "
                   "of any size are streamed record by record).")
+    @click.option("--strict", is_flag=True, help="Check every sentence row against its JSON Schema and its article "
+                  "text, row by row (default: column checks, and one article in 100 row by row).")
     @click.option("--engine", type=click.Choice(["local", "datatrove"]), default="local", show_default=True,
                   help="local: the dependency-free builder; datatrove: sharded, resumable (extra 'scale').")
     @click.option("--executor", type=click.Choice(["local", "slurm", "ray"]), default="local", show_default=True,
@@ -52,7 +54,8 @@ def register(cli: click.Group) -> None:
                   help="Largest job array the cluster takes (MaxArraySize); more tasks go in further arrays.")
     def build_cmd(raw_dir, out_dir, dataset_version, allow_changed, keep_going, progress, text_free, no_annotations,
                   annotations_anywhere, as_json, validation_from, test_from, split_quantiles, undated,
-                  max_article_bytes, engine, executor, tasks, workers, slurm_partition, slurm_time, slurm_max_array):
+                  max_article_bytes, strict, engine, executor, tasks, workers, slurm_partition, slurm_time,
+                  slurm_max_array):
         """Build the dataset from a folder of raw articles (any of the supported formats).
 
         Example: natostance build dataset/raw --out dataset
@@ -69,7 +72,8 @@ def register(cli: click.Group) -> None:
         split = _split_options(validation_from, test_from, split_quantiles, undated)
         opts = BuildOptions(dataset_version=dataset_version, allow_changed=allow_changed, keep_going=keep_going,
                             progress=progress, annotations=not no_annotations, text_free=text_free, split=split,
-                            max_article_bytes=max_article_bytes, annotations_anywhere=annotations_anywhere)
+                            max_article_bytes=max_article_bytes, annotations_anywhere=annotations_anywhere,
+                            strict=strict)
         if engine == "datatrove":
             from natostance.builder import scale
 

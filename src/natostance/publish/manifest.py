@@ -26,8 +26,27 @@ class Streamed:
         self.items, self.pairs = items, pairs
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+_encode_str = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes a string as (C speed)
+_SCALARS = {None: "null", True: "true", False: "false"}
+
+
+def _dumps(value: Any, pad: str = "\n") -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)`` with ``pad`` in place of each newline
+    (a value nested in an indented document), byte for byte. Strings, integers, lists and dicts with string keys
+    are laid out here, a few times faster than json's own indenting encoder (pure Python); the rest goes to it."""
+    if isinstance(value, str):
+        return _encode_str(value)
+    if value is None or value is True or value is False:
+        return _SCALARS[value]
+    if isinstance(value, int):
+        return int.__repr__(value)
+    inner = pad + "  "
+    if isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+        items = (f"{_encode_str(k)}: {_dumps(v, inner)}" for k, v in sorted(value.items()))
+        return "{" + inner + ("," + inner).join(items) + pad + "}"
+    if isinstance(value, (list, tuple)) and value:
+        return "[" + inner + ("," + inner).join(_dumps(v, inner) for v in value) + pad + "]"
+    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True).replace("\n", pad)
 
 
 def dump_json(path: Path, doc: dict[str, Any]) -> None:
@@ -55,8 +74,8 @@ def _write_stream(fh: IO[str], stream: Streamed) -> None:
         empty = False
         if stream.pairs:
             key, item = item
-            fh.write(json.dumps(key, ensure_ascii=False) + ": ")
-        fh.write(_dumps(item).replace("\n", sep))
+            fh.write(_encode_str(key) + ": ")
+        fh.write(_dumps(item, sep))
     fh.write(closing if empty else pad + closing)
 
 

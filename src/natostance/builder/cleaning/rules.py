@@ -62,7 +62,7 @@ INLINE: tuple[Inline, ...] = (
     Inline("html_inline_tag", _re(r"</?(?:u|b|i|em|strong|span|a|sup|sub|mark|small|font)(?:\s[^<>]*)?>"), "",
            "inline HTML tags such as <u>…</u>: keep the words"),
     Inline("markdown_bold", _re(r"\*\*([^*\n]+?)\*\*"), r"\1", "markdown **bold**: keep the words"),
-    Inline("markdown_italic", _re(r"(?<![\w*])\*([^*\s][^*\n]*?)\*(?![\w*])"), r"\1",
+    Inline("markdown_italic", _re(r"\*(?<![\w*]\*)([^*\s][^*\n]*?)\*(?![\w*])"), r"\1",  # '*' first: found fast
            "markdown *italic*: keep the words"),
     Inline("wordpress_caption", _re(r"\[(?:wp_)?caption\b[^\]]*\].*?\[/(?:wp_)?caption\]"), "",
            "WordPress [caption …]image and caption[/caption] shortcode: the caption is not body text"),

@@ -18,17 +18,19 @@ from natostance.builder.document import Meta, RawArticle
 
 _WS_RUN = re.compile(r"\s{2,}|[^\S ]")
 _SPACES = re.compile(r"  +")  # left where markup between two words went
-_MARKUP = re.compile(r"[\[<*]")  # every inline rule needs one of these characters
 _HAS_WORD = re.compile(r"\w")
 _ENDS_SENTENCE = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+_CLOSERS = "\"'”’)]\n"  # what may follow the punctuation in a match of _ENDS_SENTENCE ($ also matches before a final \n)
 _LIST_FIELDS = {"tags", "categories", "embeds"}
 
 
 def normalize_whitespace(blocks: list[str], counts: Counter) -> list[str]:
     out = []
     for block in blocks:
-        block, n = _WS_RUN.subn(" ", block.strip())
-        counts["whitespace"] += n
+        block = block.strip()
+        if "  " in block or not block.isprintable():  # other whitespace than a space is unprintable
+            block, n = _WS_RUN.subn(" ", block)
+            counts["whitespace"] += n
         if block:
             out.append(block)
     return out
@@ -37,7 +39,7 @@ def normalize_whitespace(blocks: list[str], counts: Counter) -> list[str]:
 def strip_inline(blocks: list[str], counts: Counter) -> list[str]:
     out = []
     for block in blocks:
-        if not _MARKUP.search(block):
+        if "[" not in block and "<" not in block and "*" not in block:  # every inline rule needs one of these
             out.append(block)
             continue
         removed = 0
@@ -79,6 +81,56 @@ def _set_field(meta: Meta, name: str, value: object) -> None:
         setattr(meta, name, value.strip() if isinstance(value, str) else value)
 
 
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_NOTHING = re.compile(r"(?!)")  # fullmatches no block
+_zones: tuple[tuple[B.BlockRule, ...], dict[tuple[bool, bool], tuple]] = ((), {})
+
+
+def _any_rule(rules: tuple[B.BlockRule, ...]) -> re.Pattern[str] | None:
+    """One pattern that fullmatches a block exactly when one of ``rules`` does (their alternation, named groups
+    made plain), so a block no rule takes costs one call; None where that cannot be built safely."""
+    sources = []
+    for rule in rules:
+        src, n = _NAMED_GROUP.subn("(?:", rule.pattern.pattern)
+        if n != len(rule.pattern.groupindex) or "(?P=" in src or re.search(r"\\[1-9]", src) \
+                or rule.pattern.flags != rules[0].pattern.flags:
+            return None
+        sources.append(f"(?:{src})")
+    return re.compile("|".join(sources), rules[0].pattern.flags) if rules else None
+
+
+def _longest(rule: B.BlockRule) -> float:
+    """The most characters a fullmatch of ``rule`` can span (the regex parser's width bound; inf when unbounded
+    or unknown)."""
+    try:
+        from re import _parser
+
+        width = _parser.parse(rule.pattern.pattern, rule.pattern.flags).getwidth()[1]
+    except Exception:  # noqa: BLE001 - a parser that differs: no bound, every block checked by every rule
+        return float("inf")
+    return float("inf") if width >= _parser.MAXREPEAT else width
+
+
+def _zone_rules(head: bool, tail: bool) -> tuple[tuple[B.BlockRule, ...], re.Pattern[str] | None, float, re.Pattern[str] | None]:
+    """The block rules, in order, that may fire in the head and/or tail zone or neither; ``_any_rule`` of them;
+    the longest block a rule of bounded width can take; and ``_any_rule`` of the unbounded ones, the only
+    rules that can take a longer block (made once per rule table)."""
+    global _zones
+    rules, by_zone = _zones
+    if rules is not B.BLOCKS:
+        by_zone = {}
+        for h in (False, True):
+            for t in (False, True):
+                zone = tuple(r for r in B.BLOCKS if r.where == B.ANYWHERE or (h and r.where == B.HEAD)
+                             or (t and r.where == B.TAIL))
+                widths = [_longest(r) for r in zone]
+                cut = max([w for w in widths if w != float("inf")], default=0)
+                unbounded = tuple(r for r, w in zip(zone, widths) if w == float("inf"))
+                by_zone[h, t] = (zone, _any_rule(zone), cut, _any_rule(unbounded) if unbounded else _NOTHING)
+        _zones = (B.BLOCKS, by_zone)
+    return by_zone[head, tail]
+
+
 def _for_this_copy(rule: B.BlockRule, meta: Meta) -> bool:
     """A publisher's own rule fires only on that publisher's copies; every other rule everywhere."""
     return rule.publisher is None or rule.publisher in (meta.republisher, meta.outlet)
@@ -88,11 +140,14 @@ def apply_block_rules(blocks: list[str], meta: Meta, counts: Counter) -> list[st
     n = len(blocks)
     out = []
     for i, block in enumerate(blocks):
-        zone = {B.ANYWHERE, B.HEAD} if i < B.HEAD_BLOCKS else {B.ANYWHERE}
-        if i >= n - B.TAIL_BLOCKS:
-            zone.add(B.TAIL)
-        for rule in B.BLOCKS:
-            if rule.where in zone and _for_this_copy(rule, meta) and (m := rule.pattern.fullmatch(block)):
+        rules, any_rule, cut, any_long = _zone_rules(i < B.HEAD_BLOCKS, i >= n - B.TAIL_BLOCKS)
+        if len(block) > cut:  # longer than any rule of bounded width can take
+            any_rule = any_long
+        if any_rule is not None and not any_rule.fullmatch(block):  # no rule of the zone takes it
+            out.append(block)
+            continue
+        for rule in rules:
+            if _for_this_copy(rule, meta) and (m := rule.pattern.fullmatch(block)):
                 for name, value in m.groupdict().items():
                     _set_field(meta, name, value)
                 for name, value in rule.constants:
@@ -104,9 +159,14 @@ def apply_block_rules(blocks: list[str], meta: Meta, counts: Counter) -> list[st
     return out
 
 
+def _ends_sentence(block: str) -> bool:
+    """``_ENDS_SENTENCE.search(block)``, looking only at the end (a match can start no earlier)."""
+    return _ENDS_SENTENCE.search(block, max(len(block.rstrip(_CLOSERS)) - 1, 0)) is not None
+
+
 def take_title(blocks: list[str], meta: Meta, counts: Counter) -> list[str]:
     """A first block that reads as a headline (short, no sentence-final punctuation) becomes the title."""
-    if meta.title is None and len(blocks) > 1 and len(blocks[0]) <= 250 and not _ENDS_SENTENCE.search(blocks[0]):
+    if meta.title is None and len(blocks) > 1 and len(blocks[0]) <= 250 and not _ends_sentence(blocks[0]):
         meta.title = blocks[0]
         counts["title_line"] += 1
         return blocks[1:]
@@ -141,7 +201,7 @@ def rejoin_broken_paragraphs(blocks: list[str], counts: Counter) -> list[str]:
     """Rejoin a block that stops mid-sentence with the next one when that starts in lower case."""
     out: list[str] = []
     for block in blocks:
-        if out and not _ENDS_SENTENCE.search(out[-1]) and block[:1].islower():
+        if out and block[:1].islower() and not _ends_sentence(out[-1]):
             out[-1] = f"{out[-1]} {block}"
             counts["rejoined_paragraph"] += 1
         else:
@@ -166,16 +226,15 @@ def drop_duplicates(blocks: list[str], counts: Counter) -> list[str]:
         later.setdefault(_key(block), []).append(i)
     repeats = Counter(blocks)
     drop: set[int] = set()
-    for i, block in enumerate(blocks):
-        words = len(block.split())
-        if repeats[block] >= LABEL_REPEATS and words <= LABEL_WORDS and not _ENDS_SENTENCE.search(block):
+    for i, block in enumerate(blocks):  # words counted only for a block that repeats (most never do)
+        if repeats[block] >= LABEL_REPEATS and len(block.split()) <= LABEL_WORDS and not _ENDS_SENTENCE.search(block):
             drop.add(i)
             counts["repeated_label"] += 1
             continue
         twins = [j for j in later[_key(block)] if j > i and j not in drop]
         for j in twins:
             if blocks[j] == block:
-                if words >= PULL_QUOTE_WORDS:
+                if len(block.split()) >= PULL_QUOTE_WORDS:
                     drop.add(j)
                     counts["duplicate_paragraph"] += 1
             elif i < 3 and SequenceMatcher(None, block, blocks[j], autojunk=False).ratio() >= 0.8:

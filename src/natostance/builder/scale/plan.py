@@ -38,7 +38,7 @@ def make_plan(root: Path, out_dir: Path, tasks: int, opts: BuildOptions, rule: S
         "out": str(out_dir),
         "tasks": tasks,
         "options": {"dataset_version": opts.dataset_version, "allow_changed": opts.allow_changed,
-                    "keep_going": opts.keep_going, "max_article_bytes": opts.max_article_bytes},
+                    "keep_going": opts.keep_going, "max_article_bytes": opts.max_article_bytes, "strict": opts.strict},
         "files": plan_files(root),
         **({"split_rule": rule.to_dict()} if rule else {}),  # as resolved by the driver (quantiles → dates)
     }

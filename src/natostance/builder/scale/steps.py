@@ -15,13 +15,13 @@ from pathlib import Path
 from datatrove.data import Document
 from datatrove.pipeline.base import PipelineStep
 
-from natostance import labels, records
+from natostance import labels
 
 from natostance.builder.articleindex import ArticleIndex, summary
-from natostance.builder.pipeline import build_record, dataset_meta
+from natostance.builder.gcpause import fewer_collections
+from natostance.builder.pipeline import build_record, dataset_meta, spill_article, text_spills
 from natostance.builder.document import RawArticle, Rejected
 from natostance.builder.leakage import LeakageCheck, stable_fingerprint
-from natostance.parquet_io import SortedSpill
 from natostance.builder.scale import plan as P
 from natostance.builder.scale.inputs import file_records, shard
 
@@ -63,7 +63,8 @@ class BuildArticles(_WorkStep):
     name, type = "natostance process_article", "🔨 - BUILDER"
 
     def run(self, data, rank: int = 0, world_size: int = 1):
-        sources = P.sources(P.load(Path(self.work)))
+        plan = P.load(Path(self.work))
+        sources, strict = P.sources(plan), P.options(plan).strict
         seen: dict[str, str] = {}
         for doc in data:
             meta = doc.metadata
@@ -72,7 +73,7 @@ class BuildArticles(_WorkStep):
                 if isinstance(item, RawArticle) and item.unmapped:
                     meta["unmapped"] = item.unmapped
                 with self.track_time():
-                    built = build_record(item, meta["name"], sources, seen)
+                    built = build_record(item, meta["name"], sources, seen, strict)
                 if isinstance(built, Rejected):
                     meta.update(kind="rejected", rejected=built)
                     self.stat_update(f"dropped: {reason_class(built.reason)}")
@@ -92,36 +93,34 @@ class WriteShards(_WorkStep):
         shutil.rmtree(out, ignore_errors=True)  # leftovers of an interrupted attempt of this task
         out.mkdir(parents=True)
         buckets = P.buckets(plan, shard(plan["files"], rank, world_size))
-        spills = {c: SortedSpill(c, out, records.arrow_schema(c), buckets) for c in ("articles", "sentences")}
+        spills = text_spills(out, buckets)
         index = ArticleIndex(out / P.INDEX, P.buckets(plan))  # summaries with their reading-order key
         leakage, files, rejected, unmapped = LeakageCheck(stable_fingerprint, out / P.LEAKAGE), {}, [], {}
         stats = {"files": 0, "records_in": 0, "articles_out": 0, "sentences_out": 0, "dropped": {}}
-        for doc in data:
-            meta = doc.metadata
-            if meta["kind"] == "file":
-                if meta["sha"]:  # a refused link has none: never hashed, never copied
-                    files[meta["name"]] = meta["sha"]
-                stats["files"] += 1
-                continue
-            stats["records_in"] += 1
-            for key in meta.get("unmapped", ()):
-                per_file = unmapped.setdefault(meta["name"], {})
-                per_file[key] = per_file.get(key, 0) + 1
-            if meta["kind"] == "rejected":
-                r = meta["rejected"]
-                rejected.append({"where": r.where, "reason": r.reason, "key": meta["key"], "dropped": r.dropped})
-                reason = reason_class(r.reason)
-                stats["dropped"][reason] = stats["dropped"].get(reason, 0) + 1
-                continue
-            article, sentences, removals = meta["built"]
-            with self.track_time():
-                spills["articles"].add([article])
-                spills["sentences"].add(sentences)
-                for s in sentences:
-                    leakage.add(s["split"], s["sentence_id"], s["text"])
-                index.add({**summary(article, removals), "key": meta["key"]})
-            stats["articles_out"] += 1
-            stats["sentences_out"] += len(sentences)
+        with fewer_collections():  # the task's reading and building all run inside this loop
+            for doc in data:
+                meta = doc.metadata
+                if meta["kind"] == "file":
+                    if meta["sha"]:  # a refused link has none: never hashed, never copied
+                        files[meta["name"]] = meta["sha"]
+                    stats["files"] += 1
+                    continue
+                stats["records_in"] += 1
+                for key in meta.get("unmapped", ()):
+                    per_file = unmapped.setdefault(meta["name"], {})
+                    per_file[key] = per_file.get(key, 0) + 1
+                if meta["kind"] == "rejected":
+                    r = meta["rejected"]
+                    rejected.append({"where": r.where, "reason": r.reason, "key": meta["key"], "dropped": r.dropped})
+                    reason = reason_class(r.reason)
+                    stats["dropped"][reason] = stats["dropped"].get(reason, 0) + 1
+                    continue
+                article, sentences, removals = meta["built"]
+                with self.track_time():
+                    spill_article(spills, leakage, article, sentences)
+                    index.add({**summary(article, removals), "key": meta["key"]})
+                stats["articles_out"] += 1
+                stats["sentences_out"] += len(sentences)
         meta = dataset_meta(P.options(plan))
         rows = {c: spill.write(out / "data" / c, labels.labels("split"), {**meta, "config": c})
                 for c, spill in spills.items()}

@@ -44,9 +44,9 @@ def detect_format(text: str, where: str) -> str:
                          f"{', '.join(jsonl.TEXT_KEYS + jsonl.HTML_KEYS)}; found {keys}")
     if head.startswith("["):
         raise InputError(where, "a JSON array: expected one WordPress post object, or JSON lines (one article per line)")
-    if _HTML.search(head):
+    if "<" in head and _HTML.search(head):
         return "html"
-    if _MARKDOWN.search(text):
+    if ("](" in text or "<http" in text or "#" in text) and _MARKDOWN.search(text):  # substrings it cannot match without
         return "markdown"
     return "plain"
 
