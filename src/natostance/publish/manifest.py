@@ -143,7 +143,7 @@ def load_manifest(dataset_dir: Path, complete: bool = False) -> dict[str, Any]:
 def listed_files(root: Path, expected: dict[str, str], where: str) -> tuple[list[str], list[str], dict[str, str]]:
     """Check files a manifest lists (name -> SHA-256) under ``root``: (problems with the names themselves — not a
     plain relative name, or a link out of ``root`` —, names missing, names whose bytes changed -> their SHA-256)."""
-    from natostance.builder.sourcesfile import sha256_file
+    from natostance.files import sha256_file
     from natostance.errors import InputError
     from natostance.guard import confined
 
