@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from natostance._version import DATASET_VERSION
+from natostance.annotate.rounds import ANNOTATOR_KINDS
 from natostance.parquet_io import read_config
-
-KIND = {"automated": "automated", "human": "human", "mixed": "mixed"}  # round.json 'annotators' -> name word
 
 
 def rounds_of(dataset: str | Path) -> tuple[str | None, dict[str, str | None]]:
@@ -42,7 +41,7 @@ def rounds_of(dataset: str | Path) -> tuple[str | None, dict[str, str | None]]:
 
 
 def system_name(i: int, round_name: str, kind: str | None) -> str:
-    said = f"{KIND[kind]}, " if kind in KIND else ""
+    said = f"{kind}, " if kind in ANNOTATOR_KINDS else ""  # round.json 'annotators', named as it is
     return f"annotator pass {i} ({said}round {round_name})"
 
 
