@@ -115,8 +115,7 @@ def problems(schema_id: str, instance: Any) -> list[str]:
     ``unevaluatedProperties`` is reported by us, not by jsonschema: when a branch fails, jsonschema
     forgets that branch's fields and would call every one of them unexpected.
     """
-    fast = fast_validator(schema_id)
-    if fast is not None and fast.is_valid(instance):
+    if fast_validator(schema_id).is_valid(instance):
         return []
     v = validator(schema_id)
     errors = [e for e in v.iter_errors(instance) if e.validator != "unevaluatedProperties"]
