@@ -12,12 +12,12 @@ they are, in place.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from natostance.errors import InputError
+from natostance.files import atomic_write
 from natostance.jsonlines import object_lines
 
 SCHEMA = "urn:natostance:schemas:annotation#/$defs/adjudication"
@@ -102,16 +102,10 @@ def rewrite(entries: Entries, open_now: list[dict]) -> None:
 
 
 def _atomic_text(path: str | Path, lines) -> None:
-    """Write through a temporary file and a rename: a crash leaves the old file whole."""
+    """``files.atomic_write``, its folder made first."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
-            fh.writelines(lines)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write(path, lines)
 
 
 def atomic_jsonl(path: str | Path, rows: list[dict]) -> None:

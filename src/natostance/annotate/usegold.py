@@ -15,8 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from natostance.annotate.decisions import _atomic_text, is_decided
+from natostance.annotate.decisions import is_decided
 from natostance.errors import InputError, NatoStanceError
+from natostance.files import atomic_write
 
 SOURCES = "sources.yaml"
 
@@ -65,7 +66,7 @@ def use_gold(round_name: str, raw: str | Path, annotation: str | Path = "annotat
     want = {"gold": _rel(gold, raw), "records": [_rel(annotation / "records" / r, raw) for r in rounds]}
     if got != want:
         raise NatoStanceError(f"{path}: the edited file would read back as {got!r}, not {want!r}; nothing written")
-    _atomic_text(path, [text])
+    atomic_write(path, [text])
     return {"sources": str(path), "gold": str(gold), "rounds": rounds, "open": _open_entries(annotation, round_name)}
 
 

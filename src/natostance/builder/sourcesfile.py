@@ -6,7 +6,6 @@ article); each is written by a maintainer with its basis, and rows mark them in 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 
 from natostance import labels, yamlfile
 from natostance.builder.splits import SplitRule, parse as parse_split_rule, parse_date
+from natostance.files import sha256_file
 
 __all__ = ["SOURCES_FILE", "CURATED_FIELDS", "Sources", "SplitRule", "load", "check_hashes", "render", "sha256_file"]
 
@@ -56,14 +56,6 @@ def load(raw_dir: Path) -> Sources:
         files=files,
         annotations=doc.get("annotations"),
     )
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def check_hashes(sources: Sources, actual: dict[str, str], allow_changed: bool) -> tuple[list[str], list[str]]:

@@ -109,21 +109,28 @@ def recover(out_dir: Path) -> list[str]:
 
 
 @contextmanager
+def workspace(out_dir: Path, kind: str) -> Iterator[Path]:
+    """This process's ``kind`` scratch path beside ``out_dir`` (``scratch``; nothing there yet), held under the
+    output's lock after ``recover``; whatever is left at it is removed when the block ends, however it ends."""
+    with locked(out_dir):
+        recover(out_dir)
+        path = scratch(out_dir, kind)
+        shutil.rmtree(path, ignore_errors=True)
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
 def staging(out_dir: Path, owned: tuple[str, ...]) -> Iterator[Path]:
     """A fresh temporary folder beside ``out_dir`` to build into, under the output's lock. When the block ends
     normally it replaces ``out_dir`` (``replace_dir``); on any failure or interrupt it is removed and
     ``out_dir`` is untouched."""
-    with locked(out_dir):
-        recover(out_dir)
-        tmp = scratch(out_dir, "building")
-        shutil.rmtree(tmp, ignore_errors=True)
+    with workspace(out_dir, "building") as tmp:
         tmp.mkdir()
-        try:
-            yield tmp
-            replace_dir(tmp, out_dir, owned)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        yield tmp
+        replace_dir(tmp, out_dir, owned)
 
 
 def replace_dir(new: Path, target: Path, owned: tuple[str, ...]) -> None:

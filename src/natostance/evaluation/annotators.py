@@ -8,7 +8,7 @@ reference point, never an independent system nor a human ceiling: the gold was a
 of its own round, and passes of other rounds are the same kind of annotator under other guidelines.
 Agreement between passes of one kind of automated annotator is not human agreement. The leaderboard marks
 these rows ``kind: annotator``. A sentence is check-worthy for a pass iff one of its claim spans overlaps it
-(the rule of gold.py). The metadata declares no protocol: a pass trained on nothing, so it is scored under
+(``gold.overlaps``). The metadata declares no protocol: a pass trained on nothing, so it is scored under
 ``cv`` and ``temporal`` alike.
 """
 
@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from natostance._version import DATASET_VERSION
+from natostance.annotate.rounds import ANNOTATOR_KINDS
+from natostance.evaluation.gold import overlaps
 from natostance.parquet_io import read_config
-
-KIND = {"automated": "automated", "human": "human", "mixed": "mixed"}  # round.json 'annotators' -> name word
 
 
 def rounds_of(dataset: str | Path) -> tuple[str | None, dict[str, str | None]]:
@@ -42,7 +42,7 @@ def rounds_of(dataset: str | Path) -> tuple[str | None, dict[str, str | None]]:
 
 
 def system_name(i: int, round_name: str, kind: str | None) -> str:
-    said = f"{KIND[kind]}, " if kind in KIND else ""
+    said = f"{kind}, " if kind in ANNOTATOR_KINDS else ""  # round.json 'annotators', named as it is
     return f"annotator pass {i} ({said}round {round_name})"
 
 
@@ -92,7 +92,7 @@ def annotator_submissions(dataset: str | Path) -> dict[tuple[str, str], tuple[li
         for aid in articles:
             marked = [(c["start"], c["end"]) for c in spans if c["article_id"] == aid]
             for s in by_article[aid]:
-                hit = any(a < s["end"] and s["start"] < b for a, b in marked)
+                hit = any(overlaps(a, b, s) for a, b in marked)
                 rows.append({"task": "claim_detection", "unit_id": s["sentence_id"], "checkworthy": hit,
                              "score": 1.0 if hit else 0.0})
         rows += [{"task": "claim_spans", "article_id": c["article_id"], "start": c["start"], "end": c["end"],

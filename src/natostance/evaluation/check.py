@@ -75,8 +75,7 @@ def _ident(row: dict) -> str:
 
 def fast_valid(row: dict) -> bool:
     """The compiled validator's verdict on a submission row (the wording of errors is ``schemas.problems``)."""
-    fast = schemas.fast_validator(schemas.SUBMISSION)
-    return fast.is_valid(row) if fast is not None else not schemas.problems(schemas.SUBMISSION, row)
+    return schemas.fast_validator(schemas.SUBMISSION).is_valid(row)
 
 
 def _payload(task: str, row: dict) -> dict[str, Any]:

@@ -60,13 +60,17 @@ def restrict(gold: Gold, article_ids) -> Gold:
     )
 
 
+def overlaps(start: int, end: int, sentence: dict[str, Any]) -> bool:
+    """Whether the claim span ``start``-``end`` makes ``sentence`` check-worthy (the module docstring's rule)."""
+    return start < sentence["end"] and sentence["start"] < end
+
+
 def checkworthy_sentences(gold: Gold) -> set[str]:
     """Sentence ids that a gold claim span overlaps (the module docstring gives the rule)."""
     out: set[str] = set()
     for claim in gold.claims:
         for sid in gold.sentences_of.get(claim["article_id"], ()):
-            s = gold.sentences[sid]
-            if claim["start"] < s["end"] and s["start"] < claim["end"]:
+            if overlaps(claim["start"], claim["end"], gold.sentences[sid]):
                 out.add(sid)
     return out
 

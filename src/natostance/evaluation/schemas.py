@@ -13,7 +13,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from natostance.guard import escape, shown
+from natostance.errors import ManyErrors
+from natostance.guard import MAX_PER_KIND, escape, read_json_file, shown
 from natostance.labels import schema_dir
 
 SUBMISSION = "urn:natostance:schemas:submission"
@@ -114,8 +115,7 @@ def problems(schema_id: str, instance: Any) -> list[str]:
     ``unevaluatedProperties`` is reported by us, not by jsonschema: when a branch fails, jsonschema
     forgets that branch's fields and would call every one of them unexpected.
     """
-    fast = fast_validator(schema_id)
-    if fast is not None and fast.is_valid(instance):
+    if fast_validator(schema_id).is_valid(instance):
         return []
     v = validator(schema_id)
     errors = [e for e in v.iter_errors(instance) if e.validator != "unevaluatedProperties"]
@@ -125,3 +125,17 @@ def problems(schema_id: str, instance: Any) -> list[str]:
         if extra:
             out.append(f"unexpected field(s) {fields_text(extra)}")
     return list(dict.fromkeys(out))  # one 'required' error per missing field would repeat the same sentence
+
+
+def raise_problems(where: Any, found: list[str]) -> None:
+    """``ManyErrors`` for the ``problems`` of one document, each line naming ``where`` (the first
+    ``guard.MAX_PER_KIND`` listed, all counted); nothing when there are none."""
+    if found:
+        raise ManyErrors([f"{where}: {p}" for p in found[:MAX_PER_KIND]], f"{where}: {len(found)} problem(s)")
+
+
+def read_checked(path, what: str, schema_id: str) -> Any:
+    """A whole JSON file (``guard.read_json_file``, any size) that must be valid against ``schema_id``."""
+    doc = read_json_file(path, what, max_bytes=None)
+    raise_problems(path, problems(schema_id, doc))
+    return doc

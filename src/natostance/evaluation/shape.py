@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from natostance.errors import InputError, ManyErrors
+from natostance.errors import InputError
 from natostance.evaluation.gold import Gold
 from natostance.guard import read_json_file, shown
 
@@ -126,7 +126,6 @@ def read_shape(path: str | Path) -> Shape:
     """A shape manifest, checked against ``schemas/shape.schema.json`` (every problem named, the first
     ``guard.MAX_PER_KIND`` in full) and for units whose sentence or article it does not list."""
     from natostance.evaluation import schemas
-    from natostance.guard import MAX_PER_KIND
 
     doc = read_format_file(path, FORMAT, "a shape manifest")
     problems = schemas.problems(schemas.SHAPE, doc)
@@ -137,8 +136,7 @@ def read_shape(path: str | Path) -> Shape:
                     f"the manifest lists, found {shown(u['unit_id'])}"
                     for i, u in enumerate(doc["stance_units"])
                     if u["unit_id"] not in (sentences if u["unit_type"] == "sentence" else listed)]
-    if problems:
-        raise ManyErrors([f"{path}: {p}" for p in problems[:MAX_PER_KIND]], f"{path}: {len(problems)} problem(s)")
+    schemas.raise_problems(path, problems)
     articles = {
         a["article_id"]: {"split": a["split"], "length": a["length"], "sentences": tuple(a["sentences"])}
         for a in doc["articles"]

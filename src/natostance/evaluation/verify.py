@@ -16,7 +16,6 @@ Every problem is collected; one problem is raised as one line, several as ``Many
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,20 +27,18 @@ from natostance.evaluation import bootstrap as B
 from natostance.evaluation.protocol import PROTOCOLS, Protocol, declared, meta_errors, resolve
 from natostance.evaluation.result import ScoreResult
 from natostance.evaluation.submission import find_submissions, meta_path_for, read_submission
+from natostance.files import sha256_file
 
 IGNORED = ("submission", "package_version")  # how the files were named and which package wrote them
 RESULT_GLOB = "*.result.json"
 
 
 def file_sha256(path: str | Path) -> str | None:
-    h = hashlib.sha256()
+    """``files.sha256_file``, or None for a file that cannot be read."""
     try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
+        return sha256_file(Path(path))
     except OSError:
         return None
-    return h.hexdigest()
 
 
 def submission_files(sub) -> dict[str, Any]:

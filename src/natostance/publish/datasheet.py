@@ -6,7 +6,6 @@ rewrites them from the dataset folder and ``stale`` lists the blocks whose commi
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -73,15 +72,9 @@ def blocks(dataset_dir: Path) -> dict[str, str]:
 
 def _splits(path: Path) -> dict:
     """A dataset's splits.json, checked against ``schemas/splits.schema.json``."""
-    from natostance.errors import ManyErrors
     from natostance.evaluation import schemas
-    from natostance.guard import MAX_PER_KIND, read_json_file
 
-    doc = read_json_file(path, "the split file (JSON)", max_bytes=None)
-    problems = schemas.problems("urn:natostance:schemas:splits", doc)
-    if problems:
-        raise ManyErrors([f"{path}: {p}" for p in problems[:MAX_PER_KIND]], f"{path}: {len(problems)} problem(s)")
-    return doc
+    return schemas.read_checked(path, "the split file (JSON)", "urn:natostance:schemas:splits")
 
 
 def render(text: str, generated: dict[str, str]) -> str:

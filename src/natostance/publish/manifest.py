@@ -128,22 +128,16 @@ def write_manifest(root: Path, report: BuildReport, meta: dict[str, str], raw_ha
 def load_manifest(dataset_dir: Path, complete: bool = False) -> dict[str, Any]:
     """A dataset folder's manifest, checked against ``schemas/manifest.schema.json`` (also a downloaded one:
     file names in it are plain relative names); ``complete``: every field this version writes."""
-    from natostance.errors import ManyErrors
     from natostance.evaluation import schemas
-    from natostance.guard import MAX_PER_KIND, read_json_file
 
-    path = Path(dataset_dir) / MANIFEST
-    doc = read_json_file(path, "the dataset manifest (JSON)", max_bytes=None)
-    problems = schemas.problems(SCHEMA + ("#/$defs/complete" if complete else ""), doc)
-    if problems:
-        raise ManyErrors([f"{path}: {p}" for p in problems[:MAX_PER_KIND]], f"{path}: {len(problems)} problem(s)")
-    return doc
+    return schemas.read_checked(Path(dataset_dir) / MANIFEST, "the dataset manifest (JSON)",
+                                SCHEMA + ("#/$defs/complete" if complete else ""))
 
 
 def listed_files(root: Path, expected: dict[str, str], where: str) -> tuple[list[str], list[str], dict[str, str]]:
     """Check files a manifest lists (name -> SHA-256) under ``root``: (problems with the names themselves — not a
     plain relative name, or a link out of ``root`` —, names missing, names whose bytes changed -> their SHA-256)."""
-    from natostance.builder.sourcesfile import sha256_file
+    from natostance.files import sha256_file
     from natostance.errors import InputError
     from natostance.guard import confined
 

@@ -19,7 +19,7 @@ from natostance.publish.manifest import MANIFEST, listed_files, load_manifest
 from natostance.parquet_io import read_config
 from natostance.builder.report import BuildReport
 from natostance.builder.sourcesfile import SOURCES_FILE
-from natostance.builder.swap import locked, recover, replace_dir, scratch
+from natostance.builder.swap import replace_dir, workspace
 from natostance.guard import escape
 
 
@@ -54,27 +54,21 @@ def rehydrate(dataset_dir: str | Path, raw_dir: str | Path) -> BuildReport:
         raise ManyErrors(problems, f"rehydrate refused: {len(problems)} raw file(s) do not match {root / MANIFEST}")
     if not (root / "raw" / SOURCES_FILE).is_file():
         raise InputError(str(root / "raw" / SOURCES_FILE), "expected the sources file of the build, found nothing there")
-    with locked(root):
-        recover(root)
-        work = scratch(root, "rehydrate")
-        shutil.rmtree(work, ignore_errors=True)
-        try:
-            (work / "raw").mkdir(parents=True)
-            for name in expected:  # names checked by check_raw: plain, inside both folders
-                (work / "raw" / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(raw_dir / name, work / "raw" / name)
-            shutil.copyfile(root / "raw" / SOURCES_FILE, work / "raw" / SOURCES_FILE)
-            opts = BuildOptions(dataset_version=manifest["dataset_version"], dataset_date=manifest.get("dataset_date"),
-                                annotations_base=str(root / "raw"))  # campaign paths stay relative to the dataset
-            report = build(work / "raw", work / "out", opts)
-            for config in records.CONFIGS:
-                if not (root / "data" / config).is_dir() and not (work / "out" / "data" / config).is_dir():
-                    continue
-                if _without_text(read_config(work / "out", config)) != _without_text(read_config(root, config)):
-                    raise RehydrateError(f"{config}: rebuilt rows differ from the text-free build beyond their text "
-                                         "(built by another natostance version?); nothing was changed")
-            replace_dir(work / "out", root, owned=OWNED)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+    with workspace(root, "rehydrate") as work:
+        (work / "raw").mkdir(parents=True)
+        for name in expected:  # names checked by check_raw: plain, inside both folders
+            (work / "raw" / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(raw_dir / name, work / "raw" / name)
+        shutil.copyfile(root / "raw" / SOURCES_FILE, work / "raw" / SOURCES_FILE)
+        opts = BuildOptions(dataset_version=manifest["dataset_version"], dataset_date=manifest.get("dataset_date"),
+                            annotations_base=str(root / "raw"))  # campaign paths stay relative to the dataset
+        report = build(work / "raw", work / "out", opts)
+        for config in records.CONFIGS:
+            if not (root / "data" / config).is_dir() and not (work / "out" / "data" / config).is_dir():
+                continue
+            if _without_text(read_config(work / "out", config)) != _without_text(read_config(root, config)):
+                raise RehydrateError(f"{config}: rebuilt rows differ from the text-free build beyond their text "
+                                     "(built by another natostance version?); nothing was changed")
+        replace_dir(work / "out", root, owned=OWNED)
     report.out_dir = str(root)
     return report

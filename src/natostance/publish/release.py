@@ -13,14 +13,13 @@ unless ``tag=False``. A failed release leaves the repository as it found it.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
 
 from natostance.publish import datasheet
 from natostance.builder.pipeline import ANNOTATION_OWNED, OWNED, BuildOptions, build
-from natostance.builder.swap import locked, recover, replace_dir, scratch
+from natostance.builder.swap import replace_dir, workspace
 from natostance.errors import NatoStanceError
 from natostance.guard import shown
 from natostance.publish.validation import validate
@@ -147,21 +146,15 @@ def release(repo: str | Path, version: str, tag: bool = True, day: str | None = 
             raise ReleaseError(f"tag v{version} already exists")
         head = _git(repo, "rev-parse", "HEAD").strip()
     dataset = repo / "dataset"
-    with locked(dataset):
-        recover(dataset)
-        rebuilt = scratch(dataset, "release")
-        shutil.rmtree(rebuilt, ignore_errors=True)
-        try:
-            build(dataset / "raw", rebuilt, BuildOptions(dataset_version=version, dataset_date=day))
-            validate(rebuilt)
-            check_kind(repo, old, version, kind, rebuilt)
-            texts = {vfile: _DATE_LINE.sub(f'DATASET_DATE = "{day}"', _LINE.sub(
-                         f'DATASET_VERSION = "{version}"', vfile.read_text(encoding="utf-8"))),
-                     changelog: new_changelog,
-                     sheet: datasheet.render(sheet.read_text(encoding="utf-8"), datasheet.blocks(rebuilt))}
-            _write(repo, texts, rebuilt, dataset, version, head)
-        finally:
-            shutil.rmtree(rebuilt, ignore_errors=True)
+    with workspace(dataset, "release") as rebuilt:
+        build(dataset / "raw", rebuilt, BuildOptions(dataset_version=version, dataset_date=day))
+        validate(rebuilt)
+        check_kind(repo, old, version, kind, rebuilt)
+        texts = {vfile: _DATE_LINE.sub(f'DATASET_DATE = "{day}"', _LINE.sub(
+                     f'DATASET_VERSION = "{version}"', vfile.read_text(encoding="utf-8"))),
+                 changelog: new_changelog,
+                 sheet: datasheet.render(sheet.read_text(encoding="utf-8"), datasheet.blocks(rebuilt))}
+        _write(repo, texts, rebuilt, dataset, version, head)
     return {"from": old, "to": version, "kind": kind, "date": day, "tag": f"v{version}" if tag else ""}
 
 

@@ -22,7 +22,7 @@ from natostance.errors import InputError
 from natostance.builder.sources import html
 from natostance.builder.sources.decode import decode
 from natostance.builder.sources.rawfile import MAX_ARTICLE_BYTES, RawFile, file_stat, refused
-from natostance.builder.sourcesfile import sha256_file
+from natostance.files import sha256_file
 
 COMPRESSED = (".gz", ".zst", ".zstd")
 WARC = re.compile(r"\.w?arc(\.gz|\.zst)?$", re.IGNORECASE)

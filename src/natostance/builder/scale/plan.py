@@ -16,6 +16,7 @@ from typing import Any
 from natostance.builder.pipeline import BuildOptions
 from natostance.builder.sourcesfile import Sources, load as load_sources
 from natostance.builder.splits import SplitRule
+from natostance.files import atomic_write
 from natostance.parquet_io import buckets_for
 from natostance.builder.scale.inputs import plan_files
 
@@ -76,9 +77,7 @@ def prepare(work: Path, plan: dict[str, Any]) -> bool:
 
 def write_json(path: Path, doc: Any) -> None:
     """Write through a temporary file and rename: a reader (or a resumed job) never sees half a file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, [json.dumps(doc, ensure_ascii=False)])
 
 
 def buckets(plan: dict[str, Any], indices: list[int] | None = None) -> int:
