@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from natostance.cli.annotate import ROUND, _emit
+from natostance.files import atomic_write
 
 RECORDS = click.option("--records", type=click.Path(path_type=Path), default=Path("annotation/records"),
                        show_default=True, help="Folder of the rounds' records (annotation/records).")
@@ -36,8 +37,8 @@ def agreement(round_name, records, out, bootstrap, as_json) -> None:
     report = run(read_records(folder / "stance.jsonl"), spans, n_boot=bootstrap)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-        out.with_suffix(".md").write_text(to_markdown(report), encoding="utf-8")
+        atomic_write(out.with_suffix(".json"), [json.dumps(report, indent=2) + "\n"])
+        atomic_write(out.with_suffix(".md"), [to_markdown(report)])
     _emit(as_json, report, to_markdown(report))
 
 
@@ -92,7 +93,7 @@ def show(round_name, records, adjudication, dataset, show_all, units, out) -> No
     text = render(round_name, _adjudication_file(adjudication, records, round_name), records / round_name, dataset,
                   show_all=show_all, units=set(units))
     if out:
-        out.write_text(text, encoding="utf-8")
+        atomic_write(out, [text])
         click.echo(f"wrote {out}")
     else:
         click.echo(text, nl=False)

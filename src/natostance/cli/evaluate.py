@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from natostance.files import atomic_write
+
 SPLITS = click.Choice(["train", "validation", "test", "all"])
 split_opt = click.option(
     "--split",
@@ -100,7 +102,7 @@ def register(cli: click.Group) -> None:
         if out:
             result.save(out)
         if model_index:
-            Path(model_index).write_text(model_index_yaml(result), encoding="utf-8")
+            atomic_write(Path(model_index), [model_index_yaml(result)])
         if as_json:
             click.echo(result.to_json())
             return
@@ -181,7 +183,7 @@ def register(cli: click.Group) -> None:
             "html": html.to_html,
         }[fmt](board)
         if out:
-            Path(out).write_text(text + "\n", encoding="utf-8")
+            atomic_write(Path(out), [text + "\n"])
             click.echo(f"wrote {out}")
         else:
             click.echo(text)

@@ -22,6 +22,7 @@ from typing import Any
 from natostance._version import DATASET_VERSION
 from natostance.annotate.rounds import ANNOTATOR_KINDS
 from natostance.evaluation.gold import overlaps
+from natostance.files import atomic_write
 from natostance.parquet_io import read_config
 
 
@@ -115,7 +116,7 @@ def write_annotator_runs(dataset: str | Path, out_dir: str | Path) -> list[Path]
     written = []
     for i, (rows, meta) in enumerate(annotator_submissions(dataset).values(), 1):
         path = out_dir / f"annotator-pass-{i}.jsonl"
-        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-        path.with_suffix(".meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        atomic_write(path, (json.dumps(r) + "\n" for r in rows))
+        atomic_write(path.with_suffix(".meta.json"), [json.dumps(meta, indent=1) + "\n"])
         written.append(path)
     return written

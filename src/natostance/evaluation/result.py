@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from natostance.errors import InputError
+from natostance.files import atomic_write
 from natostance.guard import read_json_file
 
 BY = {
@@ -56,7 +57,7 @@ class ScoreResult:
         doc = dict(self.doc)
         if isinstance(doc.get("submission"), dict):
             doc["submission"] = relative_to(doc["submission"], path.parent)
-        path.write_text(ScoreResult(doc).to_json() + "\n", encoding="utf-8")
+        atomic_write(path, [ScoreResult(doc).to_json() + "\n"])
         return path
 
     @classmethod

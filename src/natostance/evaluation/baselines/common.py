@@ -13,6 +13,7 @@ from natostance._version import __version__
 from natostance.evaluation.gold import Gold, checkworthy_sentences
 from natostance.evaluation.shape import shape_from_gold
 from natostance.evaluation.submission import meta_path_for
+from natostance.files import atomic_write
 from natostance.labels import labels
 
 
@@ -101,6 +102,6 @@ def meta(
 def write_submission(rows: list[dict[str, Any]], meta_doc: dict[str, Any], out: str | Path) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    meta_path_for(out).write_text(json.dumps(meta_doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    atomic_write(out, (json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    atomic_write(meta_path_for(out), [json.dumps(meta_doc, indent=1, ensure_ascii=False) + "\n"])
     return out
