@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -36,3 +38,10 @@ def test_the_labels_version_moves_with_the_label_sets(monkeypatch):
     with pytest.raises(NatoStanceError, match=r"the label sets changed since labels version 1 \(x-labels-digest "
                                               r"[0-9a-f]{16}, the sets now give [0-9a-f]{16}\): raise x-labels-version"):
         L.labels_version()
+
+
+def test_the_api_function_works_before_and_after_the_module_is_imported():
+    code = ("import natostance; a = natostance.labels('stance'); import natostance.builder.pipeline; "
+            "b = natostance.labels('stance'); import natostance.labels as m; "
+            "assert a == b == m('stance') == m.labels('stance') == ('favor', 'against', 'neutral', 'none'), (a, b)")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -6,6 +6,8 @@ Nothing else in the package spells a label list out; everything asks this module
 from __future__ import annotations
 
 import json
+import sys
+import types
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -79,3 +81,15 @@ def labels_version() -> str:
 def label_ref(kind: str) -> str:
     """The ``$ref`` a record schema uses to point at one label set."""
     return f"{LABELS_URI}#/$defs/{kind}"
+
+
+class _CallableModule(types.ModuleType):
+    """``natostance.labels`` names both the API function ``labels(kind)`` and this module; once anything imports
+    the module, Python makes the package attribute the module. Calling the module calls the function, so
+    ``natostance.labels("stance")`` works whatever was imported first."""
+
+    def __call__(self, kind: str) -> tuple[str, ...]:
+        return labels(kind)
+
+
+sys.modules[__name__].__class__ = _CallableModule
