@@ -3,7 +3,7 @@ read one capped line at a time (``guard.text_lines``), so memory stays bounded w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from natostance.guard import MAX_LINE_BYTES, ErrorLog, JsonProblem, escape, parse_json, text_lines
@@ -26,6 +26,22 @@ def object_lines(path: Path, errors: ErrorLog, max_line: int = MAX_LINE_BYTES) -
             errors.add(kind, f"{path}:{n}: expected a JSON object, found {_kind(obj)}")
             continue
         yield n, obj
+
+
+def checked_lines(path: Path, errors: ErrorLog, schema: str | Callable[[dict], str] | None,
+                  heading: str = "lines that break their schema") -> Iterator[tuple[int, dict]]:
+    """(line number, object) of ``object_lines`` that fit ``schema`` (a schema ``$id`` or ``$ref``, a function
+    of the object giving one, or None for no check). Each line that does not adds every one of its problems,
+    ``<path>:<line>: <problem>``, to ``errors`` under ``<path>: <heading>``, and is skipped."""
+    from natostance.evaluation.schemas import problems
+
+    for n, obj in object_lines(path, errors):
+        ref = schema(obj) if callable(schema) else schema
+        found = problems(ref, obj) if ref else []
+        if found:
+            errors.extend(f"{escape(path)}: {heading}", [f"{path}:{n}: {p}" for p in found])
+        else:
+            yield n, obj
 
 
 def _kind(value) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from natostance.errors import InputError
 from natostance.files import atomic_write
-from natostance.jsonlines import object_lines
+from natostance.jsonlines import checked_lines
 
 SCHEMA = "urn:natostance:schemas:annotation#/$defs/adjudication"
 MAX_REASON_REPEATS = 3  # a reason used for more than this many units is a template, not a judgement
@@ -56,16 +56,11 @@ def read(path: str | Path, round_name: str, strict: bool = True) -> Entries:
     out = Entries(path, round_name)
     if not path.is_file():
         return out
-    from natostance.evaluation.schemas import problems
     from natostance.guard import ErrorLog
 
     errors = ErrorLog()
-    for n, entry in object_lines(path, errors):
-        found = problems(SCHEMA, entry)  # $defs/adjudication: an entry's fields, named with expected and found
-        if found:
-            errors.extend(f"{path}: entries that break the schema", [f"{path}:{n}: {p}" for p in found])
-            continue
-        out.lines.append((n, entry))
+    # $defs/adjudication: an entry's fields, named with expected and found
+    out.lines.extend(checked_lines(path, errors, SCHEMA, "entries that break the schema"))
     if strict:
         errors.extend(f"{path}: decisions", _check_decided(out))
     errors.raise_if_any(f"{path}: {{n}} problem(s) in the adjudication file")

@@ -21,8 +21,7 @@ from natostance import labels as L
 from natostance.annotate.labelstudio import config as C
 from natostance.errors import InputError
 from natostance.guard import ErrorLog, escape, shown
-from natostance.jsonlines import object_lines
-from natostance.records import ref_validator
+from natostance.jsonlines import checked_lines
 
 FILES = {"sentence_labels": "sentence_labels.jsonl", "article_labels": "article_labels.jsonl", "claim": "claims.jsonl"}
 
@@ -32,16 +31,8 @@ def _lines(path: Path, kind: str, errors: ErrorLog):
     if not path.is_file():
         errors.add(f"{escape(path)}: file", f"{path}: missing (expected {kind} lines)")
         return
-    from natostance.evaluation.schemas import problems
-
-    ref = f"urn:natostance:schemas:annotation-pass#/$defs/{kind}"
-    v = ref_validator(ref)
-    for n, obj in object_lines(path, errors):
-        if v.is_valid(obj):
-            yield n, obj
-        else:
-            errors.extend(f"{escape(path)}: lines that break the {kind} schema",
-                          [f"{path}:{n}: {p}" for p in problems(ref, obj)])
+    yield from checked_lines(path, errors, f"urn:natostance:schemas:annotation-pass#/$defs/{kind}",
+                             f"lines that break the {kind} schema")
 
 
 def check_pass(folder: str | Path, sentences: list[Mapping[str, Any]], articles: list[Mapping[str, Any]],

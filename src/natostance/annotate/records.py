@@ -93,21 +93,14 @@ def read_jsonl(path: str | Path, schema: str | Callable[[dict], str] | None = No
     """The objects of a JSON-lines file, each checked against ``schema`` (a schema ``$id`` or ``$ref``, or a
     function of the object giving one) when given. Every bad line is named (line, field, expected, found;
     the first 20 of each kind in full), then ``ManyErrors``; lines are read capped, one at a time."""
-    from natostance.evaluation.schemas import problems
-    from natostance.guard import ErrorLog, escape
-    from natostance.jsonlines import object_lines
+    from natostance.guard import ErrorLog
+    from natostance.jsonlines import checked_lines
 
     path = Path(path)
     if not path.is_file():
         raise InputError(str(path), "no such file (records are written by `natostance annotate pull`)")
-    log, out = ErrorLog(), []
-    for n, obj in object_lines(path, log):
-        ref = schema(obj) if callable(schema) else schema
-        found = problems(ref, obj) if ref else []
-        if found:
-            log.extend(f"{escape(path)}: lines that break their schema", [f"{path}:{n}: {p}" for p in found])
-        else:
-            out.append(obj)
+    log = ErrorLog()
+    out = [obj for _, obj in checked_lines(path, log, schema)]
     log.raise_if_any(f"{path}: {{n}} problem(s)")
     return out
 
