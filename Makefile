@@ -57,6 +57,7 @@ test: venv ls-venv browser slurm
 
 bench: venv
 	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/budget.py
 	$(BIN)/python benchmarks/score.py
 
 bench-annotation: venv ls-venv
