@@ -128,3 +128,26 @@ def test_a_bad_split_rule_is_named(doc, message):
     with pytest.raises(InputError) as err:
         splits.parse(doc, "sources.yaml")
     assert message in str(err.value) and str(err.value).startswith("sources.yaml")
+
+
+def wp_post(n: int, day: str) -> dict:
+    return {"id": 500 + n, "date": f"{day}T09:00:00", "link": f"https://blog.example/{n}/",
+            "title": {"rendered": f"Post {n}"}, "content": {"rendered": f"<p>{BODY.format(n=n)}</p>"}}
+
+
+def test_a_wordpress_listing_builds_one_article_per_post_and_rejects_a_bad_post_by_line(tmp_path):
+    posts = [wp_post(0, "2021-02-03"), wp_post(1, "2024-05-06"), {"id": 9, "content": {"rendered": ""}}]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = json.dumps(posts, indent=1)
+    (raw / "posts.json").write_text(text, encoding="utf-8")
+    starts = [i for i, line in enumerate(text.split("\n"), start=1) if line == " {"]  # where each post begins
+    with pytest.raises(ManyErrors, match=r"posts\.json:\d+: WordPress post whose content\.rendered holds no text"):
+        build(raw, tmp_path / "out")
+    report = build(raw, tmp_path / "out", BuildOptions(keep_going=True))
+    rows = sorted(read_config(tmp_path / "out", "articles"), key=lambda r: r["source_line"])
+    assert [(r["source_format"], r["title"], r["posted"]) for r in rows] == [
+        ("wordpress", "Post 0", "2021-02-03"), ("wordpress", "Post 1", "2024-05-06")]
+    assert [r["source_line"] for r in rows] == starts[:2] and rows[0]["source_file"] == "posts.json"
+    assert [r.where for r in report.rejected] == [f"posts.json:{starts[2]}"]
+    assert (tmp_path / "out" / "raw" / "posts.json").read_bytes() == (raw / "posts.json").read_bytes()

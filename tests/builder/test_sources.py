@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -33,7 +34,11 @@ def test_bom_and_crlf_never_reach_the_text():
         (b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
         (b"caf\xe9 au lait", "not UTF-8: byte 0xe9 at offset 3; it decodes as Windows-1252/Latin-1"),
         (b"{\"content\": {\"rendered\": ", "malformed JSON at line 1, column 26"),
-        (b"[1, 2]", "a JSON array"),
+        (b"[]", "an empty JSON array (expected articles or WordPress posts)"),
+        (b"[\n  {\"text\": \"a\"},\n  {\"text\": ", "malformed JSON at line 3, column 12"),
+        (b'[{"text": "a"} {"text": "b"}]', "malformed JSON array at line 1, column 16: expected ',' or ']', found '{'"),
+        (b'[{"text": "a"}]\nmore', "unexpected text after the JSON array at line 2, column 1"),
+        (b"[" * 100_000, "JSON nested too deeply to read at line 1, column 2"),
         (b'{"a": 1}', "neither a WordPress post"),
     ],
 )
@@ -46,6 +51,7 @@ def test_bad_files_get_one_clear_line_naming_the_file(data, message):
 
 def test_format_comes_from_content_not_name():
     assert detect_format(json.dumps(WP), "x.txt") == "wordpress"
+    assert detect_format(json.dumps([WP]), "x.txt") == "array"
     assert detect_format(HTML, "x.txt") == "html"
     assert detect_format('{"text": "a"}\n{"text": "b"}\n', "x.txt") == "jsonl"
     assert detect_format("See [this](https://x.org) now.", "x.txt") == "markdown"
@@ -90,3 +96,25 @@ def test_jsonl_reads_every_good_line_and_rejects_bad_ones_by_line():
         "crawl.jsonl:4: field 'published': expected a date such as 2022-01-27, found 'yesterday'",
     ]
     assert good[0].record_sha256 != good[1].record_sha256
+
+
+def test_a_json_array_gives_one_record_per_element_named_by_its_line():
+    """A WordPress REST listing (/wp-json/wp/v2/posts) and dump objects; bad elements rejected by line."""
+    dump = {"text": "NATO met.\n\nRussia replied.", "title": "T", "published": "2024-03-01", "id": 7}
+    text = json.dumps([WP, dump, 3, {**WP, "content": {"rendered": " "}}, {"title": "no text"}], indent=2)
+    out = list(read_bytes(text.encode(), "posts.json"))
+    assert [str(r) for r in out if isinstance(r, Rejected)] == [
+        "posts.json:23: expected a JSON object, found int",
+        "posts.json:24: WordPress post whose content.rendered holds no text",
+        "posts.json:39: expected a non-empty string in one of text, maintext, content, body, article, html; "
+        "found none of them",
+    ]
+    post, article = out[:2]
+    lines = text.split("\n")
+    assert lines[post.source_line - 1] == "  {" and lines[article.source_line - 1] == "  {"  # where each starts
+    assert (post.source_format, post.blocks, post.meta.posted) == ("wordpress", ["First para.", "Second para."], "2024-01-02")
+    assert (article.source_format, article.blocks, article.meta.source_id) == ("jsonl", ["NATO met.", "Russia replied."], "7")
+    source = json.dumps(WP, indent=2).replace("\n", "\n  ")  # the element's own bytes, as they stand in the array
+    (alone,) = read_bytes(source.encode(), "one.json")
+    assert post.record_sha256 == alone.record_sha256 == hashlib.sha256(source.encode()).hexdigest()
+    assert (post.meta, post.blocks) == (alone.meta, alone.blocks) and alone.source_line is None

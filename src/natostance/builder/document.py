@@ -39,10 +39,10 @@ class RawArticle:
 
     source_file: str  # file name relative to the raw folder
     source_format: str  # plain | markdown | wordpress | html | jsonl
-    record_sha256: str  # SHA-256 of the raw bytes of this record (the whole file, or one JSONL line)
+    record_sha256: str  # SHA-256 of the raw bytes of this record (the whole file, one JSONL line, an array element)
     blocks: list[str]  # paragraph-like blocks in reading order
     meta: Meta = field(default_factory=Meta)
-    source_line: int | None = None  # 1-based line for JSONL records
+    source_line: int | None = None  # 1-based line where the record starts in a file of many (JSONL, JSON array)
     header_blocks: int = 0  # how many leading blocks form the header (title, bylines) for header rules
     unmapped: tuple[str, ...] = ()  # fields of a JSON record the builder has no column for (listed in the report)
 

@@ -14,16 +14,17 @@ from pathlib import Path
 
 from natostance.builder.document import RawArticle, Rejected
 from natostance.errors import InputError
-from natostance.builder.sources import html, jsonl, plain, wordpress
+from natostance.builder.sources import html, jsonarray, jsonl, plain, wordpress
 from natostance.builder.sources.decode import decode
 
-FORMATS = ("plain", "markdown", "wordpress", "html", "jsonl")
+FORMATS = ("plain", "markdown", "wordpress", "html", "jsonl")  # of records (a JSON array holds wordpress or jsonl ones)
 _MARKDOWN = re.compile(r"\]\([^)\s]*\)|<https?://[^>\s]+>|^#{1,6} \S", re.MULTILINE)
 _HTML = re.compile(r"<(?:!doctype html|html|body|article)[\s>]", re.IGNORECASE)
 
 
 def detect_format(text: str, where: str) -> str:
-    """Tell the format from content: JSON object (WordPress), JSON lines, HTML page, markdown or plain."""
+    """Tell the format from content: JSON object (WordPress), JSON lines, JSON array (of posts or articles),
+    HTML page, markdown or plain."""
     head = text.lstrip()[:4096]
     if head.startswith("{"):
         lines = [ln for ln in text.splitlines() if ln.strip()]
@@ -35,7 +36,7 @@ def detect_format(text: str, where: str) -> str:
             raise InputError(where, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
         except RecursionError:
             raise InputError(where, "JSON nested too deeply to read (expected one flat article object)") from None
-        if isinstance(doc, dict) and isinstance(doc.get("content"), dict) and "rendered" in doc["content"]:
+        if wordpress.is_post(doc):
             return "wordpress"
         if isinstance(doc, dict) and any(isinstance(doc.get(k), str) for k in jsonl.TEXT_KEYS + jsonl.HTML_KEYS):
             return "jsonl"
@@ -43,7 +44,7 @@ def detect_format(text: str, where: str) -> str:
         raise InputError(where, "JSON is neither a WordPress post (content.rendered) nor an article with one of "
                          f"{', '.join(jsonl.TEXT_KEYS + jsonl.HTML_KEYS)}; found {keys}")
     if head.startswith("["):
-        raise InputError(where, "a JSON array: expected one WordPress post object, or JSON lines (one article per line)")
+        return "array"
     if "<" in head and _HTML.search(head):
         return "html"
     if ("](" in text or "<http" in text or "#" in text) and _MARKDOWN.search(text):  # substrings it cannot match without
@@ -57,6 +58,8 @@ def read_bytes(data: bytes, where: str) -> Iterator[RawArticle | Rejected]:
     sha = hashlib.sha256(data).hexdigest()
     if fmt == "jsonl":
         yield from jsonl.read(text, where)
+    elif fmt == "array":
+        yield from jsonarray.read(text, where)
     elif fmt == "wordpress":
         yield wordpress.read(text, where, sha)
     elif fmt == "html":

@@ -109,20 +109,23 @@ def read(text: str, where: str, first_line: int = 1) -> Iterator[RawArticle | Re
         except RecursionError:
             yield Rejected(here, "JSON nested too deeply to read (expected one flat article object)")
             continue
-        values = {f: kv for f, keys in FIELDS.items() if (kv := _first(rec, keys))[0]} if isinstance(rec, dict) else {}
-        problem = _problem(rec, values)
-        if problem:
-            yield Rejected(here, problem)
-            continue
-        body_key, body = _body(rec)
-        if body_key in HTML_KEYS:
-            blocks, embeds = html_blocks(body)
-        else:
-            blocks, embeds = split_blocks(body), []
-        meta = _meta(values)
-        meta.embeds.extend(embeds)
-        used = {body_key} | {key for key, _ in values.values()}
-        sha = hashlib.sha256(line.encode("utf-8")).hexdigest()
-        yield RawArticle(source_file=where, source_format="jsonl", record_sha256=sha, blocks=blocks, meta=meta,
-                         source_line=lineno,
-                         unmapped=tuple(sorted(k for k, v in rec.items() if k not in used and v not in (None, "", [], {}))))
+        yield record(rec, where, lineno, hashlib.sha256(line.encode("utf-8")).hexdigest())
+
+
+def record(rec: object, where: str, lineno: int, sha: str) -> RawArticle | Rejected:
+    """One parsed article object (a JSON line, or an element of a JSON array starting on line ``lineno``)."""
+    values = {f: kv for f, keys in FIELDS.items() if (kv := _first(rec, keys))[0]} if isinstance(rec, dict) else {}
+    problem = _problem(rec, values)
+    if problem:
+        return Rejected(f"{where}:{lineno}", problem)
+    body_key, body = _body(rec)
+    if body_key in HTML_KEYS:
+        blocks, embeds = html_blocks(body)
+    else:
+        blocks, embeds = split_blocks(body), []
+    meta = _meta(values)
+    meta.embeds.extend(embeds)
+    used = {body_key} | {key for key, _ in values.values()}
+    return RawArticle(source_file=where, source_format="jsonl", record_sha256=sha, blocks=blocks, meta=meta,
+                      source_line=lineno,
+                      unmapped=tuple(sorted(k for k, v in rec.items() if k not in used and v not in (None, "", [], {}))))

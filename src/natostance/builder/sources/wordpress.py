@@ -1,4 +1,5 @@
-"""WordPress REST API post (``/wp-json/wp/v2/posts/<id>``): HTML in ``content.rendered``."""
+"""WordPress REST API post (``/wp-json/wp/v2/posts/<id>``): HTML in ``content.rendered``. A listing
+(``/wp-json/wp/v2/posts``, an array of posts) is read by ``jsonarray``, one post at a time through ``post``."""
 
 from __future__ import annotations
 
@@ -26,7 +27,15 @@ def _classes(doc: dict, prefix: str) -> list[str]:
 
 
 def read(text: str, where: str, sha: str) -> RawArticle:
-    doc = json.loads(text)
+    return post(json.loads(text), where, sha)
+
+
+def is_post(doc: object) -> bool:
+    return isinstance(doc, dict) and isinstance(doc.get("content"), dict) and "rendered" in doc["content"]
+
+
+def post(doc: dict, where: str, sha: str, lineno: int | None = None) -> RawArticle:
+    """One parsed post (a file, or an element of a REST listing starting on line ``lineno``)."""
     content = _rendered(doc, "content")
     if content is None:
         raise InputError(where, "WordPress post without a string content.rendered")
@@ -44,4 +53,5 @@ def read(text: str, where: str, sha: str) -> RawArticle:
         tags=_classes(doc, "tag-"),
         embeds=embeds,
     )
-    return RawArticle(source_file=where, source_format="wordpress", record_sha256=sha, blocks=blocks, meta=meta)
+    return RawArticle(source_file=where, source_format="wordpress", record_sha256=sha, blocks=blocks, meta=meta,
+                      source_line=lineno)

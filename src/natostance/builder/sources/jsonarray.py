@@ -1,0 +1,79 @@
+"""A JSON array of articles in one file: a WordPress REST listing (``/wp-json/wp/v2/posts``, each element a
+post) or a dump written as one array of article objects (the keys JSON lines take, ``jsonl.FIELDS``).
+
+Each element is one record: a post is read as a WordPress post, any other object as a JSON-lines record. A
+record is named by the line its element starts on (``source_line``) and hashed over its own bytes: the same
+bytes in another array, or alone in a file, give the same article id (and are rejected as its duplicate). A bad element is rejected by line and the others are
+still read; an array that is not well-formed JSON is rejected as a whole, with line and column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+
+from natostance.builder.document import RawArticle, Rejected
+from natostance.builder.sources import jsonl, wordpress
+from natostance.errors import InputError
+
+_SPACE = " \t\n\r"
+
+
+def _skip(text: str, i: int) -> int:
+    while i < len(text) and text[i] in _SPACE:
+        i += 1
+    return i
+
+
+def _where(text: str, i: int) -> str:
+    line = text.count("\n", 0, i) + 1
+    return f"line {line}, column {i - (text.rfind(chr(10), 0, i) + 1) + 1}"
+
+
+def elements(text: str, where: str) -> Iterator[tuple[int, str, object]]:
+    """(line, source text, value) of each element of the top-level array in ``text``."""
+    decoder = json.JSONDecoder()
+    i = _skip(text, 0)
+    if text[i:i + 1] != "[":
+        raise InputError(where, f"expected a JSON array at {_where(text, i)}")
+    i = _skip(text, i + 1)
+    line, counted = 1, 0  # line number of position ``counted``, moved forward as elements are found
+    first = True
+    while i < len(text) and text[i] != "]":
+        if not first:
+            if text[i] != ",":
+                raise InputError(where, f"malformed JSON array at {_where(text, i)}: expected ',' or ']', "
+                                 f"found {text[i]!r}")
+            i = _skip(text, i + 1)
+        try:
+            value, end = decoder.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            raise InputError(where, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        except RecursionError:
+            raise InputError(where, f"JSON nested too deeply to read at {_where(text, i)} (expected article "
+                             "objects)") from None
+        line += text.count("\n", counted, i)
+        counted = i
+        yield line, text[i:end], value
+        i, first = _skip(text, end), False
+    if i >= len(text):
+        raise InputError(where, "malformed JSON array: the file ends before its closing ']'")
+    if rest := text[_skip(text, i + 1):]:
+        raise InputError(where, f"unexpected text after the JSON array at {_where(text, len(text) - len(rest))}")
+
+
+def read(text: str, where: str) -> Iterator[RawArticle | Rejected]:
+    found = False
+    for line, source, value in elements(text, where):
+        found = True
+        sha = hashlib.sha256(source.encode("utf-8")).hexdigest()
+        if wordpress.is_post(value):
+            try:
+                yield wordpress.post(value, where, sha, line)
+            except InputError as exc:
+                yield Rejected(f"{where}:{line}", exc.problem)
+        else:  # an article object; anything else is rejected by line
+            yield jsonl.record(value, where, line, sha)
+    if not found:
+        raise InputError(where, "an empty JSON array (expected articles or WordPress posts)")
