@@ -19,10 +19,9 @@ def _table(header: list[str], rows: list[list[object]]) -> str:
 def _rounds(dataset_dir: Path, annotation_dir: Path, in_dataset: list[str]) -> tuple[str | None, list[dict]]:
     """The gold round (from raw/sources.yaml) and who labelled each round whose raw labels the dataset holds."""
     from natostance.annotate.rounds import describe
-    from natostance.builder.sourcesfile import load
+    from natostance.builder.sourcesfile import annotation_rounds
 
-    spec = load(dataset_dir / "raw").annotations if (dataset_dir / "raw").is_dir() else None
-    gold = Path(spec["gold"]).name if spec else None
+    gold, _ = annotation_rounds(dataset_dir / "raw")
     return gold, [describe(annotation_dir / "records" / r) for r in in_dataset]
 
 
