@@ -25,13 +25,13 @@ from natostance.errors import NatoStanceError
 
 MANIFEST = "round.json"
 ANNOTATOR_KINDS = ("automated", "human", "mixed")
-_VERSION = re.compile(r"^\W*Version ([\d.]+)", re.M)
+VERSION_LINE = re.compile(r"^\W*Version ([\d.]+)", re.M)  # the guidelines' 'Version X.Y' line (prompts read it too)
 
 
 def guidelines_version(guidelines: str | Path) -> str | None:
     """The version a guidelines file states in its 'Version X.Y' line (None when it states none)."""
     path = Path(guidelines)
-    found = _VERSION.search(path.read_text(encoding="utf-8")) if path.is_file() else None
+    found = VERSION_LINE.search(path.read_text(encoding="utf-8")) if path.is_file() else None
     return found.group(1) if found else None
 
 

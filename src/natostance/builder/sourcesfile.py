@@ -15,7 +15,8 @@ from natostance import labels, yamlfile
 from natostance.builder.splits import SplitRule, parse as parse_split_rule, parse_date
 from natostance.files import sha256_file
 
-__all__ = ["SOURCES_FILE", "CURATED_FIELDS", "Sources", "SplitRule", "load", "check_hashes", "render", "sha256_file"]
+__all__ = ["SOURCES_FILE", "CURATED_FIELDS", "Sources", "SplitRule", "load", "annotation_rounds", "check_hashes",
+           "render", "sha256_file"]
 
 SOURCES_FILE = "sources.yaml"
 SCHEMA = "urn:natostance:schemas:sources"  # schemas/sources.schema.json
@@ -56,6 +57,15 @@ def load(raw_dir: Path) -> Sources:
         files=files,
         annotations=doc.get("annotations"),
     )
+
+
+def annotation_rounds(raw_dir: Path) -> tuple[str | None, list[Path]]:
+    """The gold's round (the name of the gold folder) and the raw-record folders (resolved) that the raw folder's
+    sources file names under ``annotations``; (None, []) when it names none or there is no sources file."""
+    spec = load(raw_dir).annotations
+    if not spec:
+        return None, []
+    return Path(spec["gold"]).name, [(raw_dir / r).resolve() for r in spec.get("records", [])]
 
 
 def check_hashes(sources: Sources, actual: dict[str, str], allow_changed: bool) -> tuple[list[str], list[str]]:

@@ -29,17 +29,12 @@ from natostance.parquet_io import read_config
 def rounds_of(dataset: str | Path) -> tuple[str | None, dict[str, str | None]]:
     """(the gold's round, round -> kind of its annotators) from ``raw/sources.yaml`` and the rounds' files."""
     from natostance.annotate.rounds import load
-    from natostance.builder.sourcesfile import load as load_sources
+    from natostance.builder.sourcesfile import annotation_rounds
 
-    raw = Path(dataset) / "raw"
-    spec = load_sources(raw).annotations if (raw / "sources.yaml").is_file() else None
-    if not spec:
+    gold, records = annotation_rounds(Path(dataset) / "raw")
+    if gold is None:
         return None, {}
-    kinds = {}
-    for rec in spec.get("records", []):
-        folder = (raw / rec).resolve()
-        kinds[folder.name] = (load(folder.parent, folder.name) or {}).get("annotators")
-    return Path(spec["gold"]).name, kinds
+    return gold, {folder.name: (load(folder.parent, folder.name) or {}).get("annotators") for folder in records}
 
 
 def system_name(i: int, round_name: str, kind: str | None) -> str:

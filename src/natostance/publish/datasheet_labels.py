@@ -19,10 +19,9 @@ def _table(header: list[str], rows: list[list[object]]) -> str:
 def _rounds(dataset_dir: Path, annotation_dir: Path, in_dataset: list[str]) -> tuple[str | None, list[dict]]:
     """The gold round (from raw/sources.yaml) and who labelled each round whose raw labels the dataset holds."""
     from natostance.annotate.rounds import describe
-    from natostance.builder.sourcesfile import load
+    from natostance.builder.sourcesfile import annotation_rounds
 
-    spec = load(dataset_dir / "raw").annotations if (dataset_dir / "raw").is_dir() else None
-    gold = Path(spec["gold"]).name if spec else None
+    gold, _ = annotation_rounds(dataset_dir / "raw")
     return gold, [describe(annotation_dir / "records" / r) for r in in_dataset]
 
 
@@ -67,9 +66,11 @@ def labelling_block(dataset_dir: Path, annotation_dir: Path) -> str:
                        + f", overlap F1 {sp['overlap_f1']:.3f}, claim-type agreement {sp['type_agreement']:.3f}, "
                        f"speaker agreement {sp['speaker_agreement']:.3f} on matched spans.\n")
     entries = []
-    path = annotation_dir / "adjudication" / f"{gold_round}.jsonl"
-    if gold_round and path.is_file():
-        entries = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    if gold_round:  # strict=False: an adjudication file that use-gold accepted (older rounds predate the reason rules)
+        from natostance.annotate.decisions import read
+
+        entries = [e for _, e in read(annotation_dir / "adjudication" / f"{gold_round}.jsonl", gold_round,
+                                      strict=False).lines]
     fields = Counter(f for row in [*gold, *claims] for f in (row.get("adjudicated") or []))
     dropped = sum("/span/" in e["unit"] and e.get("decision") == "drop" for e in entries)
     decided = ", ".join(f"{n} {f}" for f, n in sorted(fields.items())) or "none"

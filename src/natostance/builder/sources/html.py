@@ -14,6 +14,7 @@ from natostance.builder import language
 from natostance.builder.document import Meta, RawArticle
 from natostance.builder.sources import htmlmeta
 from natostance.errors import InputError
+from natostance.guard import shown
 
 SHORT_SHARE = 0.10
 SWITCH_SHARE = 0.25
@@ -63,7 +64,8 @@ def read(text: str, where: str, sha: str) -> RawArticle:
         tree = load_html(text)
         body = main_text(tree) if tree is not None else ""
     except (ValueError, TypeError, RecursionError, MemoryError) as exc:  # third-party code on hostile markup
-        raise InputError(where, f"HTML page the extractor could not read ({type(exc).__name__}: {str(exc)[:80]})") from None
+        found = f"{type(exc).__name__}: {shown(str(exc))}"
+        raise InputError(where, f"HTML page the extractor could not read ({found})") from None
     if tree is None:
         raise InputError(where, "HTML page that could not be parsed")
     blocks = [b for b in body.split("\n") if b.strip()]

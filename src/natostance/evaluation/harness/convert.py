@@ -31,6 +31,7 @@ from natostance.errors import InputError, ManyErrors
 from natostance.evaluation.harness import prompts
 from natostance.evaluation.harness.docs import CV_SPLIT
 from natostance.evaluation.harness.run import HarnessRun, HarnessTask, obj
+from natostance.guard import shown
 from natostance.labels import labels
 
 _SECRET = re.compile(r"(^|_)(api_?key|key|token|secret|password)$", re.I)
@@ -66,7 +67,7 @@ def _scored(where: str, sample: dict[str, Any], task: str, per_char: bool) -> tu
         except (TypeError, ValueError, IndexError, KeyError):
             ll = math.nan
         if not math.isfinite(ll):
-            raise InputError(where, f"expected a finite log-likelihood for choice {text!r}, found {str(resp)[:80]}")
+            raise InputError(where, f"expected a finite log-likelihood for choice {text!r}, found {shown(resp)}")
         chosen.append(table[text])
         values.append(ll / len(text) if per_char else ll)
     best = values.index(max(values))
@@ -79,7 +80,7 @@ def _generated(where: str, sample: dict[str, Any]) -> str:
     """The first generation of a sample (``resps``: one list of generations per request)."""
     resps = sample.get("resps")
     if not (isinstance(resps, list) and resps and isinstance(resps[0], list) and resps[0]):
-        raise InputError(where, f"expected 'resps' holding the generated text, found {str(resps)[:80]}")
+        raise InputError(where, f"expected 'resps' holding the generated text, found {shown(resps)}")
     return str(resps[0][0])
 
 
@@ -112,7 +113,7 @@ def task_rows(
         ids = ("unit_id",) if t.task == "claim_detection" else ("unit_id", "target")
         if not isinstance(doc, dict) or doc.get("task") != t.task or not all(isinstance(doc.get(k), str) for k in ids):
             errors.append(
-                f"{where}: expected a document of task {t.task} with {' and '.join(ids)}, found {str(doc)[:80]!r}"
+                f"{where}: expected a document of task {t.task} with {' and '.join(ids)}, found {shown(doc)}"
             )
             continue
         versions.add(doc.get("dataset_version"))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from natostance.annotate.rounds import VERSION_LINE
 from natostance.errors import InputError
 
 GUIDELINES_FILE = "guidelines.md"
@@ -74,10 +75,9 @@ class Guidelines:
 
     @property
     def version(self) -> str:
-        for line in self.lines:
-            m = re.match(r"^\W*Version ([\d.]+)", line)
-            if m:
-                return m.group(1)
+        found = VERSION_LINE.search("\n".join(self.lines))
+        if found:
+            return found.group(1)
         raise InputError(self.path, "expected a 'Version X.Y' line, found none")
 
     def table(self, first_header: str, keys) -> dict[str, str]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from natostance.errors import InputError
 from natostance.evaluation.harness.prompts import TASKS
-from natostance.guard import ErrorLog
+from natostance.guard import ErrorLog, shown
 from natostance.jsonlines import object_lines
 
 MAX_SAMPLE_LINE = 64 << 20  # one logged sample holds its prompt once per choice: a many-shot article prompt is MBs
@@ -94,7 +94,7 @@ def read_run(path: str | Path, only: tuple[str, ...] = ()) -> HarnessRun:
             raise InputError(
                 str(results_path),
                 f"{name}: metadata.natostance_task: expected one of {', '.join(TASKS)}, "
-                f"found {str(c['metadata']['natostance_task'])[:80]!r}",
+                f"found {shown(c['metadata']['natostance_task'])}",
             )
     unknown = [n for n in only if n not in ours]
     if unknown:
@@ -108,7 +108,7 @@ def read_run(path: str | Path, only: tuple[str, ...] = ()) -> HarnessRun:
         original, effective = n_samples.get("original"), n_samples.get("effective")
         if not (isinstance(original, int) and isinstance(effective, int)):
             raise InputError(
-                str(results_path), f"{name}: expected n-samples (original, effective), found {str(n_samples)[:80]}"
+                str(results_path), f"{name}: expected n-samples (original, effective), found {shown(n_samples)}"
             )
         if effective != original:
             raise InputError(
