@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 
 from natostance.builder.document import RawArticle, Rejected
 from natostance.builder.sources import jsonl, wordpress
 from natostance.errors import InputError
 
-_SPACE = " \t\n\r"
+_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
 
 
 def _skip(text: str, i: int) -> int:
-    while i < len(text) and text[i] in _SPACE:
-        i += 1
-    return i
+    return _SPACE.match(text, i).end()
 
 
 def _where(text: str, i: int) -> str:
