@@ -43,3 +43,22 @@ def test_who_labelled_is_stated_from_the_rounds_and_never_as_people():
     assert "Manual Human Curation" not in croissant["rai:dataCollectionType"]
     assert "not people" in croissant["rai:annotatorDemographics"]
     assert "language-model agents" in croissant["rai:dataAnnotationProtocol"]
+
+
+def test_adjudication_entries_of_other_rounds_are_not_counted_as_the_gold_rounds(tmp_path):
+    """An adjudication file may hold entries marked for another round (``round``); the datasheet counts the gold
+    round's only."""
+    import re
+    import shutil
+
+    from natostance.publish.datasheet_labels import labelling_block
+
+    ann = tmp_path / "annotation"
+    shutil.copytree(REPO / "annotation", ann)
+    before = labelling_block(REPO / "dataset", ann)
+    gold_round, n = re.search(r"Adjudication \(round (\w+)\): (\d+) entries", before).groups()
+    path = ann / "adjudication" / f"{gold_round}.jsonl"
+    other = '{"round": "r0", "unit": "sentences/x/nato", "decision": "against", "reason": "r0 only", "who": "a"}\n'
+    path.write_text(path.read_text() + other)
+    after = labelling_block(REPO / "dataset", ann)
+    assert f"Adjudication (round {gold_round}): {n} entries" in after and int(n) > 0
