@@ -29,6 +29,7 @@ _API = {
     "convert_export": "natostance.annotate.labelstudio.convert:convert",
     "agreement": "natostance.annotate.agreement:agreement",
     "adjudicate": "natostance.annotate.adjudicate:adjudicate",
+    "audit": "natostance.annotate.audit:audit",
     "check": "natostance.evaluation.check:check_submission",
     "score": "natostance.evaluation.score:score",
     "leaderboard": "natostance.evaluation.leaderboard:leaderboard",

@@ -1,4 +1,4 @@
-"""``natostance annotate agreement | adjudicate | show | close | use-gold``: from a pulled round to gold in the
+"""``natostance annotate agreement | adjudicate | show | close | use-gold | audit``: from a pulled round to gold in the
 dataset. Each verb parses its options, calls one function of ``natostance.annotate`` and prints."""
 
 from __future__ import annotations
@@ -134,6 +134,23 @@ def use_gold(round_name, raw, annotation, record_rounds) -> None:
     click.echo(f"next: natostance build {raw} --out {raw.parent}")
 
 
+@click.command("audit")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--dataset", type=click.Path(file_okay=False, path_type=Path), default=Path("dataset"), show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write <out>.md and <out>.json.")
+@click.option("--json", "as_json", is_flag=True)
+def audit(folder, dataset, out, as_json) -> None:
+    """Compare a blind audit pass over a sample of units (a pass folder) with the dataset's gold stance labels."""
+    from natostance.annotate.audit import audit as run, to_markdown
+
+    report = run(folder, dataset)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(out.with_suffix(".json"), [json.dumps(report, indent=2) + "\n"])
+        atomic_write(out.with_suffix(".md"), [to_markdown(report)])
+    _emit(as_json, report, to_markdown(report))
+
+
 def register(group: click.Group) -> None:
-    for command in (agreement, adjudicate, show, close, use_gold):
+    for command in (agreement, adjudicate, show, close, use_gold, audit):
         group.add_command(command)
