@@ -10,7 +10,7 @@ decided (``adjudicated``), and its ``source`` is ``adjudicated`` as soon as one 
 * holder (sentences whose gold stance is not ``none``): the holder that more than half of the unit's
   annotators gave together with the gold stance; else ``<kind>/<unit_id>/<target>/holder`` (decision: a
   holder label). An adjudicated stance therefore usually needs its holder adjudicated too.
-* claim spans: ``goldclaims.py``.
+* claim spans (and span boundaries an adjudicator sets): ``goldclaims.py``.
 
 A unit with fewer labels than ``min_annotators`` is *waiting* (more passes to come): it is counted and
 reported, and neither gold nor an adjudication entry. A decision in the file wins over the vote.
@@ -19,13 +19,14 @@ reported, and neither gold nor an adjudication entry. A decision in the file win
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from natostance import labels as L
 from natostance.annotate.decisions import check_decision, is_decided
 from natostance.annotate.records import ClaimSpan, StanceLabel
+from natostance.errors import InputError
 
 UNIT_TYPE = {"sentences": "sentence", "articles": "article"}  # gold rows use the scorer's unit_type
 
@@ -100,21 +101,56 @@ def _stance_gold(stances: Iterable[StanceLabel], decided: dict[str, dict], min_a
 
 
 def adjudicate(stances: Iterable[StanceLabel], spans: Iterable[ClaimSpan] = (), decisions: Iterable[dict] = (),
-               *, min_annotators: int = 2, round_name: str = "") -> Outcome:
-    """Gold stance rows, gold claim rows and the entries still open, from one round's records and decisions."""
+               *, min_annotators: int = 2, round_name: str = "", texts: Mapping[str, str] | None = None,
+               where: Mapping[str, str] | None = None) -> Outcome:
+    """Gold stance rows, gold claim rows and the entries still open, from one round's records and decisions.
+    ``texts`` (article id -> text) is read only for span boundaries an adjudicator set (``goldclaims.py``);
+    ``where`` (unit -> ``<file>:<line>``) names the entry's line in their errors."""
     from natostance.annotate.goldclaims import claim_gold
 
     decided = {d["unit"]: d for d in decisions if is_decided(d)}
     stances = list(stances)
     out = Outcome()
     _stance_gold(stances, decided, min_annotators, round_name, out)
-    claim_gold(spans, stances, decided, min_annotators, round_name, out)
+    claim_gold(spans, stances, decided, min_annotators, round_name, out, texts=texts, where=where)
     return out
 
 
+class DatasetTexts(Mapping[str, str]):
+    """Article id -> text of a built dataset's ``articles`` config, read on first use: only span boundaries an
+    adjudicator set need it, so a round without them never opens the dataset."""
+
+    def __init__(self, dataset: str | Path):
+        self.dataset = Path(dataset)
+        self._texts: dict[str, str] | None = None
+
+    def _load(self) -> dict[str, str]:
+        if self._texts is None:
+            from natostance.parquet_io import read_config
+
+            try:
+                rows = read_config(self.dataset, "articles")
+            except (OSError, KeyError, ValueError) as exc:
+                raise InputError(str(self.dataset), "expected the built dataset the round was pushed from: span "
+                                 f"boundaries an adjudicator set take their text from its articles ({exc})") from None
+            self._texts = {a["article_id"]: a["text"] for a in rows if a.get("text") is not None}
+        return self._texts
+
+    def __getitem__(self, article_id: str) -> str:
+        return self._load()[article_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
 def run(stance_path: str | Path, claims_path: str | Path | None, adjudication: str | Path,
-        gold_dir: str | Path, *, round_name: str | None = None, min_annotators: int = 2) -> dict:
-    """File front end: read records and the round's decisions, write gold and the round's open entries."""
+        gold_dir: str | Path, *, round_name: str | None = None, min_annotators: int = 2,
+        dataset: str | Path | None = None) -> dict:
+    """File front end: read records and the round's decisions, write gold and the round's open entries.
+    ``dataset``: the built dataset the round was pushed from, read only for span boundaries an adjudicator set."""
     from natostance.annotate import decisions as D
     from natostance.annotate.records import read_records
 
@@ -125,7 +161,8 @@ def run(stance_path: str | Path, claims_path: str | Path | None, adjudication: s
         if claims_path and Path(claims_path).is_file() else []
     entries = D.read(adjudication, round_name)
     decided = entries.decided
-    out = adjudicate(stances, spans, decided.values(), min_annotators=min_annotators, round_name=round_name)
+    out = adjudicate(stances, spans, decided.values(), min_annotators=min_annotators, round_name=round_name,
+                     texts=DatasetTexts(dataset) if dataset is not None else None, where=entries.where)
     D.rewrite(entries, out.open)
     gold_dir = Path(gold_dir)
     D.atomic_jsonl(gold_dir / "stance.jsonl", out.gold)

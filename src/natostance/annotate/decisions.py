@@ -3,7 +3,8 @@
 
 One line per unit the vote could not settle. ``adjudicate`` writes the open ones (``decision``, ``reason``
 and ``who`` empty; ``why_open``, the votes and, for spans, every competing span); an adjudicator fills in
-the decision, a reason specific to the unit and who they are. An entry belongs to the round in its
+the decision, a reason specific to the unit and who they are (and may add decided lines of their own for
+span boundaries no annotator marked, ``goldclaims.py``). An entry belongs to the round in its
 ``round`` field (an entry without one belongs to the round the file is named after). A run for one round
 rewrites only that round's open entries: other rounds' entries and every decided entry stay exactly as
 they are, in place.
@@ -42,6 +43,11 @@ class Entries:
     @property
     def decided(self) -> dict[str, dict]:
         return {e["unit"]: e for le in self.lines if self.mine(le) and is_decided(e := le[1])}
+
+    @property
+    def where(self) -> dict[str, str]:
+        """Unit -> ``<file>:<line>`` of this round's decided entries, for messages that name the line."""
+        return {e["unit"]: f"{self.path}:{n}" for n, e in self.lines if self.mine((n, e)) and is_decided(e)}
 
     @property
     def foreign(self) -> int:

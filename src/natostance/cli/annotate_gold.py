@@ -49,8 +49,11 @@ def agreement(round_name, records, out, bootstrap, as_json) -> None:
 @click.option("--gold", type=click.Path(path_type=Path), default=Path("annotation/gold"), show_default=True)
 @click.option("--min-annotators", type=click.IntRange(1), default=2, show_default=True,
               help="Labels a unit needs before it is voted on; fewer: the unit waits (counted, not adjudicated).")
+@click.option("--dataset", type=click.Path(path_type=Path), default=Path("dataset"), show_default=True,
+              help="The built dataset the round was pushed from: span boundaries an adjudicator set take their text "
+                   "from its articles (read only then).")
 @click.option("--json", "as_json", is_flag=True)
-def adjudicate(round_name, records, adjudication, gold, min_annotators, as_json) -> None:
+def adjudicate(round_name, records, adjudication, gold, min_annotators, dataset, as_json) -> None:
     """Majority vote per field; every field without a majority goes to the round's adjudication file; write gold.
 
     Fill in decision, reason and who of the open entries (`annotate show` prints each with its context),
@@ -62,7 +65,7 @@ def adjudicate(round_name, records, adjudication, gold, min_annotators, as_json)
     check_not_closed(records, round_name, "adjudicate")
     folder = records / round_name
     r = run(folder / "stance.jsonl", folder / "claims.jsonl", _adjudication_file(adjudication, records, round_name),
-            gold / round_name, round_name=round_name, min_annotators=min_annotators)
+            gold / round_name, round_name=round_name, min_annotators=min_annotators, dataset=dataset)
     by_field = ", ".join(f"{n} {k}" for k, n in r["open_by_field"].items())
     lines = [f"gold: {r['gold_stance']} stance labels, {r['gold_claims']} claim spans -> {r['gold_dir']}",
              f"adjudication: {r['open']} open{f' ({by_field})' if by_field else ''}, {r['decided']} decisions used "
