@@ -37,3 +37,26 @@ def test_sign_up_needs_the_invite_token_and_bad_emails_are_refused(client):
     assert "intruder@example.org" not in client.users().values()
     res = CliRunner().invoke(cli, ["annotate", "users", "add", "not-an-email"])
     assert res.exit_code == 1 and res.output == "error: users add: expected e-mail addresses, found 'not-an-email'\n"
+
+
+def test_users_reset_gives_an_api_made_account_a_password_it_logs_in_with(client, ls_server, tmp_path):
+    """An account made through the API (as `submit-pass` makes them) cannot log in; `users reset` fixes that
+    through Label Studio's own reset_password on the server's data folder, the password never on a command line."""
+    email = "apiuser@example.org"
+    if email not in client.users().values():
+        client.create_user(email)
+    logins = tmp_path / "logins.txt"
+    added = CliRunner().invoke(cli, ["annotate", "users", "add", email, "--logins", str(logins)])
+    assert added.exit_code == 0 and "has an account already" in added.output and not logins.exists()
+    res = CliRunner().invoke(cli, ["annotate", "users", "reset", email, "--data-dir", str(ls_server.data_dir),
+                                   "--logins", str(logins)])
+    assert res.exit_code == 0, res.output
+    (row,) = [line.split("\t") for line in logins.read_text().splitlines()]
+    assert row[0] == email and stat.S_IMODE(logins.stat().st_mode) == 0o600
+    assert row[1] not in res.output and client.can_log_in(email, row[1])
+    assert f"{email}: new password (user " in res.output
+    unknown = CliRunner().invoke(cli, ["annotate", "users", "reset", "nobody@example.org", "--data-dir",
+                                       str(ls_server.data_dir)])
+    assert unknown.exit_code == 1 and "no account for nobody@example.org" in unknown.output
+    wrong = CliRunner().invoke(cli, ["annotate", "users", "reset", email, "--data-dir", str(tmp_path)])
+    assert wrong.exit_code == 1 and "not a Label Studio data folder" in wrong.output

@@ -72,11 +72,32 @@ def users_add(emails, logins, public_url, as_json) -> None:
 
     accounts = add_users(Client(), list(emails), public_url)
     written = write_logins(logins, accounts)
-    lines = [f"{a.email}: {'created' if a.created else 'has an account already (unchanged)'} (user {a.user_id}); "
+    lines = [f"{a.email}: {'created' if a.created else 'has an account already (unchanged; `users reset` gives it a new password)'} (user {a.user_id}); "
              f"logs in at {a.login_url}" + (f" with the password in {written}" if a.created else "")
              for a in accounts]
     _emit(as_json, [{"email": a.email, "created": a.created, "user_id": a.user_id, "login_url": a.login_url}
                     for a in accounts], "\n".join(lines))
+
+
+@users.command("reset")
+@click.argument("emails", nargs=-1, required=True)
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The server's data folder, as given to `annotate server` [default: its default].")
+@click.option("--logins", type=click.Path(dir_okay=False, path_type=Path), default=Path("annotator-logins.txt"),
+              show_default=True, help="Mode-600 file the new passwords are appended to.")
+@click.option("--public-url", default=None, help="The URL annotators open [default: LABEL_STUDIO_URL].")
+@click.option("--json", "as_json", is_flag=True)
+def users_reset(emails, data_dir, logins, public_url, as_json) -> None:
+    """Give each EMAIL's existing account a new password (an account made through the API, as `submit-pass`
+    makes them, cannot log in until it has one). Runs on the machine that holds the server's data folder."""
+    from natostance.annotate.labelstudio import server as S
+    from natostance.annotate.labelstudio.client import Client
+    from natostance.annotate.labelstudio.users import reset_passwords, write_logins
+
+    accounts = reset_passwords(Client(), list(emails), data_dir or S.default_data_dir(), public_url)
+    written = write_logins(logins, accounts)
+    _emit(as_json, [{"email": a.email, "user_id": a.user_id, "login_url": a.login_url} for a in accounts],
+          "\n".join(f"{a.email}: new password (user {a.user_id}) in {written}; logs in at {a.login_url}" for a in accounts))
 
 
 @annotate.command()

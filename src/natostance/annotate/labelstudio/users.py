@@ -4,7 +4,9 @@ Label Studio Community creates users through its API without a usable password (
 each account is made the way a person would make it: the sign-up form, opened with the organisation's
 invite token (our servers accept sign-ups only with it; ``Client.sign_up``). The password is generated here, written to a
 mode-600 file for the lead to hand over, and never printed. Every account is then checked by logging in
-with it. An e-mail that already has an account is left as it is.
+with it. An e-mail that already has an account is left as it is; ``reset_passwords`` gives such an account
+(one made through the API, as ``submit-pass`` makes them, has no usable password) a new password, through
+Label Studio's own ``reset_password`` command run on the server's data folder.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +26,10 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 @dataclass
 class Account:
     email: str
-    created: bool            # False: the e-mail had an account already (left unchanged)
+    created: bool            # False: the e-mail had an account already (left unchanged); True: a new password
     user_id: int
     login_url: str
-    password: str | None = None  # only for accounts created now
+    password: str | None = None  # only for accounts created (or given a new password) now
 
 
 def add_users(client, emails: list[str], public_url: str | None = None) -> list[Account]:
@@ -54,8 +57,45 @@ def add_users(client, emails: list[str], public_url: str | None = None) -> list[
     return out
 
 
+def reset_passwords(client, emails: list[str], data_dir: str | Path, public_url: str | None = None,
+                    home: Path | None = None) -> list[Account]:
+    """A new password for each e-mail's existing account, set by ``label-studio reset_password`` on the server's
+    data folder (the server is the one ``client`` talks to; it may keep running). The password reaches the
+    command on its standard input (it has no terminal: a new session), never on a command line. Each account
+    is then checked by logging in with it."""
+    from natostance.annotate.labelstudio import server as S
+
+    bad = [e for e in emails if not EMAIL.match(e)]
+    if bad:
+        raise InputError("users reset", f"expected e-mail addresses, found {', '.join(map(repr, bad))}")
+    data_dir = Path(data_dir).resolve()
+    if not (data_dir / "label_studio.sqlite3").is_file():
+        raise InputError(str(data_dir), "not a Label Studio data folder (no label_studio.sqlite3): give the "
+                         "--data-dir the server was started with")
+    known = {email.lower(): uid for uid, email in client.users().items()}
+    if missing := [e for e in dict.fromkeys(e.lower() for e in emails) if e not in known]:
+        raise InputError("users reset", f"no account for {', '.join(missing)} on {client.url} (create it with "
+                         "`natostance annotate users add`)")
+    env = {**os.environ, **S.QUIET_ENV, "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir)}
+    shown = (public_url or client.url).rstrip("/")
+    out = []
+    for email in dict.fromkeys(e.lower() for e in emails):
+        password = secrets.token_urlsafe(12)
+        done = subprocess.run([str(S.executable(home)), "reset_password", "--username", email], input=password + "\n",
+                              env=env, cwd=data_dir, capture_output=True, text=True, start_new_session=True,
+                              timeout=300)
+        if done.returncode or "Password successfully changed" not in done.stdout:
+            tail = " | ".join((done.stdout + done.stderr).strip().splitlines()[-3:])
+            raise NatoStanceError(f"{data_dir}: label-studio reset_password for {email} failed: {tail}")
+        if not client.can_log_in(email, password):
+            raise NatoStanceError(f"{client.url}: the password of {email} was reset in {data_dir} but logging in "
+                                  "with it failed (is that folder this server's data?)")
+        out.append(Account(email, True, known[email], f"{shown}/user/login/", password))
+    return out
+
+
 def write_logins(path: str | Path, accounts: list[Account]) -> Path | None:
-    """Append the new accounts' logins (e-mail, password, login page) to a mode-600 file; None if none."""
+    """Append the new passwords' logins (e-mail, password, login page) to a mode-600 file; None if none."""
     new = [a for a in accounts if a.created]
     if not new:
         return None
