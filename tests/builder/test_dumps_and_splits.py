@@ -151,3 +151,27 @@ def test_a_wordpress_listing_builds_one_article_per_post_and_rejects_a_bad_post_
     assert [r["source_line"] for r in rows] == starts[:2] and rows[0]["source_file"] == "posts.json"
     assert [r.where for r in report.rejected] == [f"posts.json:{starts[2]}"]
     assert (tmp_path / "out" / "raw" / "posts.json").read_bytes() == (raw / "posts.json").read_bytes()
+
+
+def test_many_rejects_are_all_in_rejects_jsonl_and_the_manifest_lists_the_first_thousand(tmp_path):
+    """A one-line array of 1,500 bad elements: each reject names its element; memory and the manifest stay small."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "bad.json").write_text("[" + ", ".join(["{}"] * 1_500) + "]", encoding="utf-8")
+    (raw / "good.jsonl").write_text(json.dumps(dump_record(1, "2024-01-01")) + "\n", encoding="utf-8")
+    report = build(raw, tmp_path / "out", BuildOptions(keep_going=True))
+    lines = (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()
+    assert len(lines) == 1_500 and json.loads(lines[-1])["where"] == "bad.json:1 (element 1500)"
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert len(manifest["rejected"]) == 1_000 and manifest["rejected_total"] == 1_500
+    as_json = report.to_dict()
+    assert len(as_json["rejected"]) == 1_000 and as_json["rejected_total"] == 1_500
+    assert [r.where for r in report.rejected] == [f"bad.json:1 (element {k})" for k in range(1, 1_501)]  # all, in order
+    with pytest.raises(ManyErrors) as err:
+        build(raw, tmp_path / "out2")
+    assert str(err.value).startswith("build failed: 1,500 problem(s); nothing was written")
+    assert "... and 500 more rejected records (build with --keep-going: rejects.jsonl lists every one)" in str(err.value)
+    assert not (tmp_path / "out2").exists()
+    from natostance.publish.validation import validate
+
+    assert validate(tmp_path / "out").rows["articles"] == 1  # the manifest, rejected_total included, passes its schema

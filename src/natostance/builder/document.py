@@ -7,6 +7,7 @@ typed fields — no free-form bag — and every value either comes from the file
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 
@@ -66,11 +67,15 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
-    """A file or record the builder could not use, with the reason (drop-with-reason)."""
+    """A file or record the builder could not use, with the reason (drop-with-reason). The reason is interned:
+    a dump of a million bad records repeats a few reasons, held once each."""
 
     where: str
     reason: str
     dropped: bool = False  # left out by a chosen policy (e.g. undated articles dropped), not a bad record
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", sys.intern(self.reason))
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"

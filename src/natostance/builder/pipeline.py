@@ -32,6 +32,7 @@ from natostance.builder.leakage import LeakageCheck
 from natostance.publish.manifest import write_manifest, write_splits
 from natostance.parquet_io import SortedSpill, buckets_for
 from natostance.builder.process import Drop, Sentences, process_article
+from natostance.builder.rejects import Rejects
 from natostance.builder.report import BuildReport
 from natostance.builder.sources import read_bytes
 from natostance.builder.sources.rawfile import MAX_ARTICLE_BYTES, RawFile, file_stat
@@ -90,7 +91,9 @@ def build(raw_dir: str | Path, out_dir: str | Path, options: BuildOptions | None
     with fewer_collections(), staging(out_dir, OWNED + ANNOTATION_OWNED) as tmp, \
             tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.work-{os.getpid()}-", dir=out_dir.parent) as work:
         report = _build_into(raw_dir, tmp, Path(work), files, sources, opts)
+        report.rejected.close()  # the spill goes with the work folder; every reject is in <out>/rejects.jsonl
     report.out_dir = str(out_dir)
+    report.rejected.listing = out_dir / "rejects.jsonl"
     return report
 
 
@@ -197,7 +200,8 @@ def _build_into(raw_dir: Path, tmp: Path, work: Path, files: list[Path], sources
     spills = text_spills(tmp, buckets)
     report = BuildReport(dataset_version=opts.dataset_version, text_free=opts.text_free,
                          articles=ArticleIndex(work / "index", buckets))
-    leakage, seen, hashes, rejected = LeakageCheck(folder=work / "leakage"), {}, {}, []
+    leakage, seen, hashes = LeakageCheck(folder=work / "leakage"), {}, {}
+    rejected = Rejects(work / "rejects.jsonl")
     ann = annotation_inputs(raw_dir, sources, opts, report)
     texts, splits_of, sentence_ids = {}, {}, set()
     for path in _progress(files, opts.progress):
@@ -208,7 +212,7 @@ def _build_into(raw_dir: Path, tmp: Path, work: Path, files: list[Path], sources
                 report.note_unmapped(name, rec.unmapped)
             built = build_record(rec, name, sources, seen, opts.strict)
             if isinstance(built, Rejected):
-                rejected.append(built)
+                rejected.add(built)
                 continue
             article, sentences, removals = built
             if ann and article["article_id"] in ann.articles:
@@ -239,16 +243,21 @@ def _build_into(raw_dir: Path, tmp: Path, work: Path, files: list[Path], sources
     return report
 
 
-def check_build(sources: sourcesfile.Sources, hashes: dict[str, str], rejected: list[Rejected],
+def check_build(sources: sourcesfile.Sources, hashes: dict[str, str], rejected: Rejects,
                 report: BuildReport, opts: BuildOptions) -> None:
     """Stop the build (nothing written) on changed or missing raw files, rejects without --keep-going, no rows."""
     problems, notes = sourcesfile.check_hashes(sources, hashes, opts.allow_changed)
     report.notes.extend(notes)
     errors: list[NatoStanceError | str] = [*problems]
-    if not opts.keep_going:
-        errors.extend(str(r) for r in rejected if not r.dropped)
+    count = len(problems)
+    if not opts.keep_going and rejected.bad:
+        errors.extend(str(r) for r in rejected.bad_head)
+        count += rejected.bad
+        if rejected.bad > len(rejected.bad_head):
+            errors.append(f"... and {rejected.bad - len(rejected.bad_head):,} more rejected records "
+                          "(build with --keep-going: rejects.jsonl lists every one)")
     if errors:
-        raise ManyErrors(errors, f"build failed: {len(errors)} problem(s); nothing was written")
+        raise ManyErrors(errors, f"build failed: {count:,} problem(s); nothing was written")
     if not len(report.articles):
         raise NatoStanceError("build failed: no article could be built; nothing was written")
     report.rejected = rejected

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from natostance.builder.articleindex import ArticleIndex, summary
-from natostance.builder.document import Rejected
+from natostance.builder.rejects import Rejects
 
 
 @dataclass
@@ -18,7 +18,7 @@ class BuildReport:
     out_dir: str = ""
     rows: dict[str, dict[str, int]] = field(default_factory=dict)  # config -> split -> rows
     articles: ArticleIndex = field(default_factory=ArticleIndex)  # one summary per built article, with counts
-    rejected: list[Rejected] = field(default_factory=list)
+    rejected: Rejects = field(default_factory=Rejects)  # the first KEPT in memory, the rest spilled
     leakage: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unmapped: dict[str, Counter] = field(default_factory=dict)  # file -> JSON keys with no column -> records
@@ -48,7 +48,8 @@ class BuildReport:
             "articles_by_outlet": self.by("outlet"),
             "removals": dict(sorted(self.removals.items())),
             "rejected": [{"where": r.where, "reason": r.reason, **({"dropped": True} if r.dropped else {})}
-                         for r in self.rejected],
+                         for r in self.rejected.head],
+            "rejected_total": len(self.rejected),  # rejects.jsonl lists every one
             "unmapped_fields": {f: dict(sorted(c.items())) for f, c in sorted(self.unmapped.items())},
             "leakage": self.leakage,
             "notes": self.notes,
@@ -64,12 +65,10 @@ class BuildReport:
         lines.append("  by outlet: " + ", ".join(f"{k} {v}" for k, v in self.by("outlet").items()))
         lines.append("  removed or moved to metadata, by rule:")
         lines += [f"    {rule:<28} {n:>6}" for rule, n in sorted(self.removals.items())]
-        bad = [r for r in self.rejected if not r.dropped]
-        if bad:
-            lines.append(f"  rejected ({len(bad)}; see rejects.jsonl):")
-            lines += [f"    {r}" for r in bad[:20]]
-        dropped = Counter(r.reason for r in self.rejected if r.dropped)
-        lines += [f"  dropped by policy: {n} ({reason})" for reason, n in sorted(dropped.items())]
+        if self.rejected.bad:
+            lines.append(f"  rejected ({self.rejected.bad}; see rejects.jsonl):")
+            lines += [f"    {r}" for r in self.rejected.bad_head[:20]]
+        lines += [f"  dropped by policy: {n} ({reason})" for reason, n in sorted(self.rejected.dropped.items())]
         if self.unmapped:
             lines.append("  fields with no column (kept in raw/ only), per file:")
             lines += [f"    {f}: " + ", ".join(f"{k} ({n})" for k, n in sorted(c.items()))

@@ -119,7 +119,8 @@ def write_manifest(root: Path, report: BuildReport, meta: dict[str, str], raw_ha
         "removals_total": dict(sorted(report.removals.items())),
         "removals_by_article": Streamed(((a["article_id"], {"source_file": a["source_file"], "removals": a["removals"]})
                                          for a in report.articles), pairs=True),
-        "rejected": [{"where": r.where, "reason": r.reason} for r in report.rejected],
+        "rejected": [{"where": r.where, "reason": r.reason} for r in report.rejected.head],  # rejects.jsonl: all
+        **({"rejected_total": len(report.rejected)} if len(report.rejected) > len(report.rejected.head) else {}),
         "leakage": report.leakage,
     }
     dump_json(root / MANIFEST, doc)

@@ -25,6 +25,7 @@ from natostance import labels
 from natostance.builder.articleindex import ArticleIndex, read_bucket
 from natostance.builder.pipeline import ANNOTATION_OWNED, OWNED, check_build, dataset_meta, split_notes, write_metadata
 from natostance.builder.document import Rejected
+from natostance.builder.rejects import Rejects
 from natostance.errors import NatoStanceError
 from natostance.builder.leakage import LeakageCheck, stable_fingerprint
 from natostance.parquet_io import WRITE_OPTIONS, _row_group_rows, shard_name
@@ -81,7 +82,8 @@ def finish(work: Path, engine: dict[str, Any] | None = None) -> ScaleReport:
             report.note_unmapped(name, Counter(keys))
         leakage.absorb(P.task_dir(work, rank) / P.LEAKAGE, summary["leakage_examples"])
     dups = _merge_index(work, tasks, report.articles, rejected, steps)
-    check_build(sources, hashes, [r for _, r in sorted(rejected, key=lambda kr: kr[0])], report, opts)
+    check_build(sources, hashes, Rejects(work / "rejects.jsonl", (r for _, r in sorted(rejected, key=lambda kr: kr[0]))),
+                report, opts)
     report.steps = {**steps, "dropped": dict(sorted(steps["dropped"].items()))}
     for rank, ids in sorted(dups.items()):
         _drop_rows(P.task_dir(work, rank), ids)
@@ -91,7 +93,9 @@ def finish(work: Path, engine: dict[str, Any] | None = None) -> ScaleReport:
         report.leakage = leakage.report()
         report.notes.extend(split_notes(sources.rule, report))
         write_metadata(root, tmp, report, hashes, sources, dataset_meta(opts))
+        report.rejected.close()
     report.out_dir = str(out_dir)
+    report.rejected.listing = out_dir / "rejects.jsonl"
     return report
 
 

@@ -63,16 +63,24 @@ def elements(text: str, where: str) -> Iterator[tuple[int, str, object]]:
 
 
 def read(text: str, where: str) -> Iterator[RawArticle | Rejected]:
-    found = False
-    for line, source, value in elements(text, where):
-        found = True
-        sha = hashlib.sha256(source.encode("utf-8")).hexdigest()
-        if wordpress.is_post(value):
-            try:
-                yield wordpress.post(value, where, sha, line)
-            except InputError as exc:
-                yield Rejected(f"{where}:{line}", exc.problem)
-        else:  # an article object; anything else is rejected by line
-            yield jsonl.record(value, where, line, sha)
-    if not found:
+    """The records of the array; a reject is named ``<file>:<line>``, with `` (element <n>)`` added when more
+    than one element starts on that line (an array written on one line)."""
+    prev = None  # (element number, line, source, value, starts on the line of the element before it)
+    for k, (line, source, value) in enumerate(elements(text, where), start=1):
+        if prev is not None:
+            yield _record(where, *prev[:4], shared=prev[4] or prev[1] == line)
+        prev = (k, line, source, value, prev is not None and prev[1] == line)
+    if prev is None:
         raise InputError(where, "an empty JSON array (expected articles or WordPress posts)")
+    yield _record(where, *prev[:4], shared=prev[4])
+
+
+def _record(where: str, k: int, line: int, source: str, value: object, shared: bool) -> RawArticle | Rejected:
+    sha = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    here = f"{where}:{line}" + (f" (element {k})" if shared else "")
+    if wordpress.is_post(value):
+        try:
+            return wordpress.post(value, where, sha, line)
+        except InputError as exc:
+            return Rejected(here, exc.problem)
+    return jsonl.record(value, where, line, sha, here)  # an article object; anything else is rejected by line

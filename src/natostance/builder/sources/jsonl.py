@@ -112,12 +112,13 @@ def read(text: str, where: str, first_line: int = 1) -> Iterator[RawArticle | Re
         yield record(rec, where, lineno, hashlib.sha256(line.encode("utf-8")).hexdigest())
 
 
-def record(rec: object, where: str, lineno: int, sha: str) -> RawArticle | Rejected:
-    """One parsed article object (a JSON line, or an element of a JSON array starting on line ``lineno``)."""
+def record(rec: object, where: str, lineno: int, sha: str, here: str | None = None) -> RawArticle | Rejected:
+    """One parsed article object (a JSON line, or an element of a JSON array starting on line ``lineno``);
+    ``here`` names it in a reject (default ``<where>:<lineno>``)."""
     values = {f: kv for f, keys in FIELDS.items() if (kv := _first(rec, keys))[0]} if isinstance(rec, dict) else {}
     problem = _problem(rec, values)
     if problem:
-        return Rejected(f"{where}:{lineno}", problem)
+        return Rejected(here or f"{where}:{lineno}", problem)
     body_key, body = _body(rec)
     if body_key in HTML_KEYS:
         blocks, embeds = html_blocks(body)
