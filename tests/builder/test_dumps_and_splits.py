@@ -175,3 +175,14 @@ def test_many_rejects_are_all_in_rejects_jsonl_and_the_manifest_lists_the_first_
     from natostance.publish.validation import validate
 
     assert validate(tmp_path / "out").rows["articles"] == 1  # the manifest, rejected_total included, passes its schema
+
+
+def test_a_truncated_listing_keeps_the_posts_before_the_break_and_rejects_the_break(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = json.dumps([wp_post(0, "2021-02-03"), wp_post(1, "2024-05-06")], indent=1)
+    (raw / "posts.json").write_text(text[: text.rindex('"content"')], encoding="utf-8")  # a download cut short
+    report = build(raw, tmp_path / "out", BuildOptions(keep_going=True))
+    assert [r["title"] for r in read_config(tmp_path / "out", "articles")] == ["Post 0"]
+    (reject,) = report.rejected
+    assert reject.where == "posts.json" and reject.reason.startswith("malformed JSON at line ")

@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -131,12 +132,13 @@ def dataset_meta(opts: BuildOptions) -> dict[str, str]:
     return meta
 
 
-def read_records(data: bytes, name: str) -> list[RawArticle | Rejected]:
-    """One raw file's records; a file that cannot be read at all becomes a single ``Rejected``."""
+def read_records(data: bytes, name: str) -> Iterator[RawArticle | Rejected]:
+    """One raw file's records as they are read; a problem with the whole file becomes one ``Rejected`` (after
+    the elements read before it, in a JSON array broken part-way)."""
     try:
-        return list(read_bytes(data, name))
+        yield from read_bytes(data, name)
     except InputError as exc:
-        return [Rejected(exc.where, exc.problem)]
+        yield Rejected(exc.where, exc.problem)
 
 
 def build_record(rec: RawArticle | Rejected, name: str, sources: sourcesfile.Sources, seen: dict[str, str],

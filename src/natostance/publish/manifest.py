@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from natostance import _version
+from natostance.files import sha256_file
 from natostance.builder.report import BuildReport
 from natostance.builder.sourcesfile import SplitRule
 
@@ -81,7 +81,7 @@ def _write_stream(fh: IO[str], stream: Streamed) -> None:
 
 def file_entry(path: Path) -> dict[str, Any]:
     entry: dict[str, Any] = {"bytes": path.stat().st_size,
-                             "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+                             "sha256": sha256_file(path)}  # streamed: rejects.jsonl may be large
     if path.suffix == ".parquet":
         entry["rows"] = pq.read_metadata(path).num_rows
     return entry
@@ -138,7 +138,6 @@ def load_manifest(dataset_dir: Path, complete: bool = False) -> dict[str, Any]:
 def listed_files(root: Path, expected: dict[str, str], where: str) -> tuple[list[str], list[str], dict[str, str]]:
     """Check files a manifest lists (name -> SHA-256) under ``root``: (problems with the names themselves — not a
     plain relative name, or a link out of ``root`` —, names missing, names whose bytes changed -> their SHA-256)."""
-    from natostance.files import sha256_file
     from natostance.errors import InputError
     from natostance.guard import confined
 

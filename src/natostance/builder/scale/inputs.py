@@ -67,7 +67,7 @@ def file_records(root: Path, name: str, max_bytes: int = MAX_ARTICLE_BYTES) -> t
     if file_stat(path).st_size > max_bytes:
         return sha256_file(path), RawFile(path, root, name, max_bytes).records()
     data = path.read_bytes()
-    return hashlib.sha256(data).hexdigest(), iter(read_records(data, name))
+    return hashlib.sha256(data).hexdigest(), read_records(data, name)
 
 
 def _warc_records(root: Path, name: str) -> Iterator[Item]:

@@ -4,7 +4,8 @@ post) or a dump written as one array of article objects (the keys JSON lines tak
 Each element is one record: a post is read as a WordPress post, any other object as a JSON-lines record. A
 record is named by the line its element starts on (``source_line``) and hashed over its own bytes: the same
 bytes in another array, or alone in a file, give the same article id (and are rejected as its duplicate). A bad element is rejected by line and the others are
-still read; an array that is not well-formed JSON is rejected as a whole, with line and column.
+still read. Elements are read one at a time: where the array stops being well-formed JSON (a truncated
+download, say), the elements before the break are read and the break is rejected with its line and column.
 """
 
 from __future__ import annotations
@@ -66,10 +67,15 @@ def read(text: str, where: str) -> Iterator[RawArticle | Rejected]:
     """The records of the array; a reject is named ``<file>:<line>``, with `` (element <n>)`` added when more
     than one element starts on that line (an array written on one line)."""
     prev = None  # (element number, line, source, value, starts on the line of the element before it)
-    for k, (line, source, value) in enumerate(elements(text, where), start=1):
-        if prev is not None:
-            yield _record(where, *prev[:4], shared=prev[4] or prev[1] == line)
-        prev = (k, line, source, value, prev is not None and prev[1] == line)
+    try:
+        for k, (line, source, value) in enumerate(elements(text, where), start=1):
+            if prev is not None:
+                yield _record(where, *prev[:4], shared=prev[4] or prev[1] == line)
+            prev = (k, line, source, value, prev is not None and prev[1] == line)
+    except InputError:
+        if prev is not None:  # the last element before the break
+            yield _record(where, *prev[:4], shared=prev[4])
+        raise
     if prev is None:
         raise InputError(where, "an empty JSON array (expected articles or WordPress posts)")
     yield _record(where, *prev[:4], shared=prev[4])

@@ -53,11 +53,13 @@ def _looks_like_jsonl(head: bytes) -> bool:
     return start.startswith(b"{") and b"\n" in start and start[start.index(b"\n"):].lstrip().startswith(b"{")
 
 
-def _records(data: bytes, name: str) -> list[Item]:
+def _records(data: bytes, name: str) -> Iterator[Item]:
+    """The file's records as they are read (memory: one record at a time); a problem with the whole file is one
+    ``Rejected`` (a JSON array broken part-way: the elements before the break, then the break)."""
     try:
-        return list(read_bytes(data, name))
+        yield from read_bytes(data, name)
     except InputError as exc:
-        return [Rejected(exc.where, exc.problem)]
+        yield Rejected(exc.where, exc.problem)
 
 
 class RawFile:
