@@ -9,6 +9,7 @@ and writes raw copies, splits file, card and manifest with the builder's own fun
 
 from __future__ import annotations
 
+import heapq
 import json
 import shutil
 from collections import Counter
@@ -68,7 +69,7 @@ def finish(work: Path, engine: dict[str, Any] | None = None) -> ScaleReport:
     shutil.rmtree(work / P.INDEX, ignore_errors=True)  # a finish step that failed before leaves its index
     report = ScaleReport(dataset_version=opts.dataset_version, engine=dict(engine or {}),
                          articles=ArticleIndex(work / P.INDEX, P.buckets(plan)))
-    hashes, rejected = {}, []
+    hashes, rejected = {}, []  # rejected: the duplicates found across tasks, (key, Rejected)
     steps: dict[str, Any] = {"files": 0, "records_in": 0, "articles_out": 0, "sentences_out": 0, "dropped": Counter()}
     leakage = LeakageCheck(stable_fingerprint)
     for rank in range(tasks):
@@ -77,13 +78,13 @@ def finish(work: Path, engine: dict[str, Any] | None = None) -> ScaleReport:
         for k in ("files", "records_in", "articles_out", "sentences_out"):
             steps[k] += summary["stats"][k]
         steps["dropped"].update(summary["stats"]["dropped"])
-        rejected += [(r["key"], Rejected(r["where"], r["reason"], r.get("dropped", False))) for r in summary["rejected"]]
         for name, keys in summary.get("unmapped", {}).items():
             report.note_unmapped(name, Counter(keys))
         leakage.absorb(P.task_dir(work, rank) / P.LEAKAGE, summary["leakage_examples"])
     dups = _merge_index(work, tasks, report.articles, rejected, steps)
-    check_build(sources, hashes, Rejects(work / "rejects.jsonl", (r for _, r in sorted(rejected, key=lambda kr: kr[0]))),
-                report, opts)
+    streams = [_task_rejects(P.task_dir(work, rank) / P.REJECTS) for rank in range(tasks)]  # each in reading order
+    merged = heapq.merge(*streams, sorted(rejected, key=lambda kr: kr[0]), key=lambda kr: kr[0])
+    check_build(sources, hashes, Rejects(work / "rejects.jsonl", (r for _, r in merged)), report, opts)
     report.steps = {**steps, "dropped": dict(sorted(steps["dropped"].items()))}
     for rank, ids in sorted(dups.items()):
         _drop_rows(P.task_dir(work, rank), ids)
@@ -97,6 +98,14 @@ def finish(work: Path, engine: dict[str, Any] | None = None) -> ScaleReport:
     report.out_dir = str(out_dir)
     report.rejected.listing = out_dir / "rejects.jsonl"
     return report
+
+
+def _task_rejects(path: Path):
+    """(reading-order key, Rejected) of one task's rejects, read line by line."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            key, where, reason, dropped = json.loads(line)
+            yield key, Rejected(where, reason, dropped)
 
 
 def _merge_index(work: Path, tasks: int, index: ArticleIndex, rejected: list, steps: dict[str, Any]) -> dict[int, set[str]]:

@@ -8,6 +8,7 @@ sorted Parquet files and ``summary.json``. Nothing here cleans or segments text.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -95,7 +96,8 @@ class WriteShards(_WorkStep):
         buckets = P.buckets(plan, shard(plan["files"], rank, world_size))
         spills = text_spills(out, buckets)
         index = ArticleIndex(out / P.INDEX, P.buckets(plan))  # summaries with their reading-order key
-        leakage, files, rejected, unmapped = LeakageCheck(stable_fingerprint, out / P.LEAKAGE), {}, [], {}
+        leakage, files, unmapped = LeakageCheck(stable_fingerprint, out / P.LEAKAGE), {}, {}
+        rejects = (out / P.REJECTS).open("w", encoding="utf-8")  # streamed: a task may reject millions
         stats = {"files": 0, "records_in": 0, "articles_out": 0, "sentences_out": 0, "dropped": {}}
         with fewer_collections():  # the task's reading and building all run inside this loop
             for doc in data:
@@ -111,7 +113,7 @@ class WriteShards(_WorkStep):
                     per_file[key] = per_file.get(key, 0) + 1
                 if meta["kind"] == "rejected":
                     r = meta["rejected"]
-                    rejected.append({"where": r.where, "reason": r.reason, "key": meta["key"], "dropped": r.dropped})
+                    rejects.write(json.dumps([meta["key"], r.where, r.reason, r.dropped], ensure_ascii=False) + "\n")
                     reason = reason_class(r.reason)
                     stats["dropped"][reason] = stats["dropped"].get(reason, 0) + 1
                     continue
@@ -121,6 +123,7 @@ class WriteShards(_WorkStep):
                     index.add({**summary(article, removals), "key": meta["key"]})
                 stats["articles_out"] += 1
                 stats["sentences_out"] += len(sentences)
+        rejects.close()
         meta = dataset_meta(P.options(plan))
         rows = {c: spill.write(out / "data" / c, labels.labels("split"), {**meta, "config": c})
                 for c, spill in spills.items()}
@@ -128,7 +131,7 @@ class WriteShards(_WorkStep):
             self.stat_update(f"{config}_rows", value=sum(per_split.values()))
         index.flush()
         leakage.flush()
-        summary_doc = {"rank": rank, "files": files, "rows": rows, "stats": stats, "rejected": rejected, "unmapped": unmapped,
+        summary_doc = {"rank": rank, "files": files, "rows": rows, "stats": stats, "unmapped": unmapped,
                        "leakage_examples": [[fp, sid] for fp, sid in leakage.examples.items()]}
         P.write_json(out / P.SUMMARY, summary_doc)
         return
