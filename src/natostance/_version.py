@@ -8,7 +8,7 @@ and the leaderboard refuses a stored result of another scorer version).
 """
 
 __version__ = "0.1.0"
-DATASET_VERSION = "0.2.0"
-DATASET_DATE = "2026-11-29"
+DATASET_VERSION = "0.2.1"
+DATASET_DATE = "2026-11-30"
 SCHEMA_VERSION = "4"
 SCORER_VERSION = "2"
