@@ -13,7 +13,6 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,7 +34,6 @@ from natostance.parquet_io import SortedSpill, buckets_for
 from natostance.builder.process import Drop, Sentences, process_article
 from natostance.builder.rejects import Rejects
 from natostance.builder.report import BuildReport
-from natostance.builder.sources import read_bytes
 from natostance.builder.sources.rawfile import MAX_ARTICLE_BYTES, RawFile, file_stat
 from natostance.builder.swap import staging
 
@@ -130,15 +128,6 @@ def dataset_meta(opts: BuildOptions) -> dict[str, str]:
     if opts.dataset_date:
         meta["dataset_date"] = opts.dataset_date
     return meta
-
-
-def read_records(data: bytes, name: str) -> Iterator[RawArticle | Rejected]:
-    """One raw file's records as they are read; a problem with the whole file becomes one ``Rejected`` (after
-    the elements read before it, in a JSON array broken part-way)."""
-    try:
-        yield from read_bytes(data, name)
-    except InputError as exc:
-        yield Rejected(exc.where, exc.problem)
 
 
 def build_record(rec: RawArticle | Rejected, name: str, sources: sourcesfile.Sources, seen: dict[str, str],

@@ -21,6 +21,7 @@ from pathlib import Path
 from natostance.errors import InputError, NatoStanceError
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+RESET_TIMEOUT = 300  # seconds for `label-studio reset_password` (it checks the database migrations first)
 
 
 @dataclass
@@ -32,11 +33,14 @@ class Account:
     password: str | None = None  # only for accounts created (or given a new password) now
 
 
+def _check_emails(emails: list[str], verb: str) -> None:
+    if bad := [e for e in emails if not EMAIL.match(e)]:
+        raise InputError(verb, f"expected e-mail addresses, found {', '.join(map(repr, bad))}")
+
+
 def add_users(client, emails: list[str], public_url: str | None = None) -> list[Account]:
     """Create a log-in account for every e-mail that has none; return one ``Account`` per e-mail."""
-    bad = [e for e in emails if not EMAIL.match(e)]
-    if bad:
-        raise InputError("users add", f"expected e-mail addresses, found {', '.join(map(repr, bad))}")
+    _check_emails(emails, "users add")
     known = {email.lower(): uid for uid, email in client.users().items()}
     shown = (public_url or client.url).rstrip("/")
     out = []
@@ -65,9 +69,7 @@ def reset_passwords(client, emails: list[str], data_dir: str | Path, public_url:
     is then checked by logging in with it."""
     from natostance.annotate.labelstudio import server as S
 
-    bad = [e for e in emails if not EMAIL.match(e)]
-    if bad:
-        raise InputError("users reset", f"expected e-mail addresses, found {', '.join(map(repr, bad))}")
+    _check_emails(emails, "users reset")
     data_dir = Path(data_dir).resolve()
     if not (data_dir / "label_studio.sqlite3").is_file():
         raise InputError(str(data_dir), "not a Label Studio data folder (no label_studio.sqlite3): give the "
@@ -81,9 +83,13 @@ def reset_passwords(client, emails: list[str], data_dir: str | Path, public_url:
     out = []
     for email in dict.fromkeys(e.lower() for e in emails):
         password = secrets.token_urlsafe(12)
-        done = subprocess.run([str(S.executable(home)), "reset_password", "--username", email], input=password + "\n",
-                              env=env, cwd=data_dir, capture_output=True, text=True, start_new_session=True,
-                              timeout=300)
+        try:
+            done = subprocess.run([str(S.executable(home)), "reset_password", "--username", email], check=False,
+                                  input=password + "\n", env=env, cwd=data_dir, capture_output=True, text=True,
+                                  start_new_session=True, timeout=RESET_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise NatoStanceError(f"{data_dir}: label-studio reset_password for {email} did not finish within "
+                                  f"{RESET_TIMEOUT} s") from None
         if done.returncode or "Password successfully changed" not in done.stdout:
             tail = " | ".join((done.stdout + done.stderr).strip().splitlines()[-3:])
             raise NatoStanceError(f"{data_dir}: label-studio reset_password for {email} failed: {tail}")

@@ -16,7 +16,8 @@ from itertools import accumulate
 from collections.abc import Iterator
 from pathlib import Path
 
-from natostance.builder.pipeline import raw_files, read_records
+from natostance.builder.pipeline import raw_files
+from natostance.builder.sources import read_records
 from natostance.builder.document import RawArticle, Rejected
 from natostance.errors import InputError
 from natostance.builder.sources import html

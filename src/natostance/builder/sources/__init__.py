@@ -68,6 +68,15 @@ def read_bytes(data: bytes, where: str) -> Iterator[RawArticle | Rejected]:
         yield plain.read(text, where, sha, fmt)
 
 
+def read_records(data: bytes, where: str) -> Iterator[RawArticle | Rejected]:
+    """``read_bytes`` as the builder consumes it: the records as they are read, a problem with the whole file as
+    one ``Rejected`` (after the elements read before it, in a JSON array broken part-way)."""
+    try:
+        yield from read_bytes(data, where)
+    except InputError as exc:
+        yield Rejected(exc.where, exc.problem)
+
+
 def read_file(path: Path, root: Path) -> Iterator[RawArticle | Rejected]:
     where = path.relative_to(root).as_posix()
     try:

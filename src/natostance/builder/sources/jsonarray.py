@@ -3,9 +3,10 @@ post) or a dump written as one array of article objects (the keys JSON lines tak
 
 Each element is one record: a post is read as a WordPress post, any other object as a JSON-lines record. A
 record is named by the line its element starts on (``source_line``) and hashed over its own bytes: the same
-bytes in another array, or alone in a file, give the same article id (and are rejected as its duplicate). A bad element is rejected by line and the others are
-still read. Elements are read one at a time: where the array stops being well-formed JSON (a truncated
-download, say), the elements before the break are read and the break is rejected with its line and column.
+bytes in another array, or alone in a file, give the same article id (and are rejected as its duplicate). A
+bad element is rejected by line and the others are still read. Elements are read one at a time: where the
+array stops being well-formed JSON (a truncated download, say), the elements before the break are read and
+the break is rejected with its line and column.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def _skip(text: str, i: int) -> int:
 
 def _where(text: str, i: int) -> str:
     line = text.count("\n", 0, i) + 1
-    return f"line {line}, column {i - (text.rfind(chr(10), 0, i) + 1) + 1}"
+    return f"line {line}, column {i - text.rfind(chr(10), 0, i)}"  # rfind gives -1 on the first line
 
 
 def elements(text: str, where: str) -> Iterator[tuple[int, str, object]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from natostance.builder.document import RawArticle, Rejected
-from natostance.builder.sources import jsonl, read_bytes
+from natostance.builder.sources import jsonl, read_records
 from natostance.builder.sources.decode import decode
 from natostance.errors import InputError
 
@@ -53,15 +53,6 @@ def _looks_like_jsonl(head: bytes) -> bool:
     return start.startswith(b"{") and b"\n" in start and start[start.index(b"\n"):].lstrip().startswith(b"{")
 
 
-def _records(data: bytes, name: str) -> Iterator[Item]:
-    """The file's records as they are read (memory: one record at a time); a problem with the whole file is one
-    ``Rejected`` (a JSON array broken part-way: the elements before the break, then the break)."""
-    try:
-        yield from read_bytes(data, name)
-    except InputError as exc:
-        yield Rejected(exc.where, exc.problem)
-
-
 class RawFile:
     """A raw file's records (``records()``) and, once they are read, the SHA-256 of its bytes (``sha``)."""
 
@@ -83,7 +74,7 @@ class RawFile:
                 digest.update(data)
                 if len(data) <= self.max_bytes:
                     self.sha = digest.hexdigest()
-                    yield from _records(data, self.name)
+                    yield from read_records(data, self.name)
                     return
                 if _looks_like_jsonl(data[:1 << 16]):
                     yield from self._stream(data, fh, digest)
