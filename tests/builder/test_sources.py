@@ -6,10 +6,12 @@ import hashlib
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from natostance.builder.document import Rejected
 from natostance.errors import InputError
-from natostance.builder.sources import detect_format, read_bytes
+from natostance.builder.sources import _nonblank_lines, detect_format, read_bytes
 from natostance.builder.sources.decode import decode
 
 WP = {"title": {"rendered": "A &amp; B"}, "link": "https://example.org/2024/01/02/post/", "date": "2024-01-02T10:00:00",
@@ -118,3 +120,9 @@ def test_a_json_array_gives_one_record_per_element_named_by_its_line():
     (alone,) = read_bytes(source.encode(), "one.json")
     assert post.record_sha256 == alone.record_sha256 == hashlib.sha256(source.encode()).hexdigest()
     assert (post.meta, post.blocks) == (alone.meta, alone.blocks) and alone.source_line is None
+
+
+@given(st.text(alphabet="ab{ \t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", max_size=40))
+def test_format_detection_reads_only_the_head_lines_but_as_splitlines_would(text):
+    for n in (1, 2, 3):
+        assert _nonblank_lines(text, n) == [ln for ln in text.splitlines() if ln.strip()][:n]

@@ -19,7 +19,23 @@ from natostance.builder.sources.decode import decode
 
 FORMATS = ("plain", "markdown", "wordpress", "html", "jsonl")  # of records (a JSON array holds wordpress or jsonl ones)
 _MARKDOWN = re.compile(r"\]\([^)\s]*\)|<https?://[^>\s]+>|^#{1,6} \S", re.MULTILINE)
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # where str.splitlines splits
 _HTML = re.compile(r"<(?:!doctype html|html|body|article)[\s>]", re.IGNORECASE)
+
+
+def _nonblank_lines(text: str, n: int) -> list[str]:
+    """The first ``n`` non-blank lines of ``[ln for ln in text.splitlines() if ln.strip()]``, without splitting
+    the rest (a 10 MB dump of short lines would be listed whole just to look at its head)."""
+    out, start = [], 0
+    for m in _LINE_BREAK.finditer(text):
+        if (line := text[start:m.start()]).strip():
+            out.append(line)
+            if len(out) == n:
+                return out
+        start = m.end()
+    if (line := text[start:]).strip():
+        out.append(line)
+    return out
 
 
 def detect_format(text: str, where: str) -> str:
@@ -27,8 +43,8 @@ def detect_format(text: str, where: str) -> str:
     HTML page, markdown or plain."""
     head = text.lstrip()[:4096]
     if head.startswith("{"):
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        if len(lines) > 1 and all(ln.lstrip().startswith("{") for ln in lines[:3]):
+        lines = _nonblank_lines(text, 3)
+        if len(lines) > 1 and all(ln.lstrip().startswith("{") for ln in lines):
             return "jsonl"
         try:
             doc = json.loads(text)

@@ -95,9 +95,18 @@ def _meta(values: dict[str, tuple[str, object]]) -> Meta:
     return meta
 
 
+def _lines(text: str) -> Iterator[str]:
+    """``text.split("\\n")`` one line at a time (a dump of millions of short lines is not listed first)."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
+
+
 def read(text: str, where: str, first_line: int = 1) -> Iterator[RawArticle | Rejected]:
     """Records of ``text``; ``first_line`` is the line number of its first line (when a dump is read in parts)."""
-    for lineno, line in enumerate(text.split("\n"), start=first_line):
+    for lineno, line in enumerate(_lines(text), start=first_line):
         if not line.strip():
             continue
         here = f"{where}:{lineno}"
