@@ -77,5 +77,13 @@ class Rejected:
     def __post_init__(self) -> None:
         object.__setattr__(self, "reason", sys.intern(self.reason))
 
+    def to_json(self) -> dict:
+        """A line of ``rejects.jsonl`` (``dropped`` only when true)."""
+        return {"where": self.where, "reason": self.reason, **({"dropped": True} if self.dropped else {})}
+
+    @classmethod
+    def from_json(cls, row: dict) -> Rejected:
+        return cls(row["where"], row["reason"], row.get("dropped", False))
+
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"

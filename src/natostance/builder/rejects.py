@@ -1,7 +1,7 @@
 """The records a build rejected, held so that memory stays flat however many there are.
 
 The first ``KEPT`` rejects stay in memory (the report, the manifest and the summary list only those); every
-later one is appended to a JSON-lines spill file in the build's work folder. Iterating gives all of them in
+later one is appended to a spill file in the build's work folder, in ``rejects.jsonl``'s own line format. Iterating gives all of them in
 the order they were added (``rejects.jsonl`` is written that way); counts are kept as they come. Once the
 build is over and its work folder gone, iterating reads the output's ``rejects.jsonl`` (``listing``).
 """
@@ -44,7 +44,7 @@ class Rejects:
         if self._fh is None:
             self.spill.parent.mkdir(parents=True, exist_ok=True)
             self._fh, self._spilled = self.spill.open("w", encoding="utf-8"), True
-        self._fh.write(json.dumps([r.where, r.reason, r.dropped], ensure_ascii=False) + "\n")
+        self._fh.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")
 
     def __len__(self) -> int:
         return self.total
@@ -54,21 +54,22 @@ class Rejects:
 
     def __iter__(self) -> Iterator[Rejected]:
         if self._spilled and self._fh is None and self.listing is not None:  # after the build: its listing
-            with self.listing.open(encoding="utf-8") as fh:
-                for line in fh:
-                    row = json.loads(line)
-                    yield Rejected(row["where"], row["reason"], row.get("dropped", False))
+            yield from read_rejects(self.listing)
             return
         yield from self.head
         if self._spilled:
             if self._fh is not None:
                 self._fh.flush()
-            with self.spill.open(encoding="utf-8") as fh:
-                for line in fh:
-                    where, reason, dropped = json.loads(line)
-                    yield Rejected(where, reason, dropped)
+            yield from read_rejects(self.spill)
 
     def close(self) -> None:
         if self._fh is not None:
             self._fh.close()
             self._fh = None
+
+
+def read_rejects(path: Path) -> Iterator[Rejected]:
+    """The rejects of a ``rejects.jsonl`` (or a spill in its format), line by line."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            yield Rejected.from_json(json.loads(line))

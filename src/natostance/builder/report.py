@@ -47,8 +47,7 @@ class BuildReport:
             "articles_by_source_format": self.by("source_format"),
             "articles_by_outlet": self.by("outlet"),
             "removals": dict(sorted(self.removals.items())),
-            "rejected": [{"where": r.where, "reason": r.reason, **({"dropped": True} if r.dropped else {})}
-                         for r in self.rejected.head],
+            "rejected": [r.to_json() for r in self.rejected.head],
             "rejected_total": len(self.rejected),  # rejects.jsonl lists every one
             "unmapped_fields": {f: dict(sorted(c.items())) for f, c in sorted(self.unmapped.items())},
             "leakage": self.leakage,
@@ -84,5 +83,4 @@ class BuildReport:
     def write_rejects(self, path: Path) -> None:
         with path.open("w", encoding="utf-8") as fh:
             for r in self.rejected:
-                row = {"where": r.where, "reason": r.reason, **({"dropped": True} if r.dropped else {})}
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                fh.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")

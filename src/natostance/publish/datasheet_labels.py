@@ -70,7 +70,7 @@ def labelling_block(dataset_dir: Path, annotation_dir: Path) -> str:
         from natostance.annotate.decisions import read
 
         found = read(annotation_dir / "adjudication" / f"{gold_round}.jsonl", gold_round, strict=False)
-        entries = [e for le in found.lines if found.mine(le) for e in le[1:]]  # this round's (a file may hold others)
+        entries = [le[1] for le in found.lines if found.mine(le)]  # this round's (a file may hold others)
     fields = Counter(f for row in [*gold, *claims] for f in (row.get("adjudicated") or []))
     dropped = sum("/span/" in e["unit"] and e.get("decision") == "drop" for e in entries)
     decided = ", ".join(f"{n} {f}" for f, n in sorted(fields.items())) or "none"

@@ -104,8 +104,8 @@ def _task_rejects(path: Path):
     """(reading-order key, Rejected) of one task's rejects, read line by line."""
     with path.open(encoding="utf-8") as fh:
         for line in fh:
-            key, where, reason, dropped = json.loads(line)
-            yield key, Rejected(where, reason, dropped)
+            key, row = json.loads(line)
+            yield key, Rejected.from_json(row)
 
 
 def _merge_index(work: Path, tasks: int, index: ArticleIndex, rejected: list, steps: dict[str, Any]) -> dict[int, set[str]]:

@@ -22,7 +22,7 @@ from natostance.builder.scale.inputs import plan_files
 
 PLAN = "plan.json"
 SUMMARY = "summary.json"
-REJECTS = "rejects.jsonl"  # a task's rejects in reading order: [key, where, reason, dropped] per line
+REJECTS = "rejects.jsonl"  # a task's rejects in reading order: [key, Rejected.to_json()] per line
 INDEX, LEAKAGE = "index", "leakage"  # a task's article summaries and sentence fingerprints, by bucket / sorted run
 
 

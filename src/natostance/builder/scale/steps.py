@@ -113,7 +113,7 @@ class WriteShards(_WorkStep):
                     per_file[key] = per_file.get(key, 0) + 1
                 if meta["kind"] == "rejected":
                     r = meta["rejected"]
-                    rejects.write(json.dumps([meta["key"], r.where, r.reason, r.dropped], ensure_ascii=False) + "\n")
+                    rejects.write(json.dumps([meta["key"], r.to_json()], ensure_ascii=False) + "\n")
                     reason = reason_class(r.reason)
                     stats["dropped"][reason] = stats["dropped"].get(reason, 0) + 1
                     continue
